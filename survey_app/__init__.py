@@ -1,0 +1,48 @@
+"""The survey web app: pupil pages, school and admin pages, planner dashboard.
+
+Built by an app factory so that tests, the CLI and a WSGI server each get a
+fresh, fully configured app.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Mapping
+
+from flask import Flask
+
+from survey_app.config import build_config
+from survey_app.extensions import csrf, db, migrate
+from survey_app.logging_privacy import install_privacy_log_filter
+
+MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Create and configure the app.
+
+    Parameters
+    ----------
+    config
+        Settings that override the environment (tests pass a temporary
+        database and secret key here).
+    """
+    app = Flask(__name__, instance_relative_config=True)
+    if config and config.get("INSTANCE_PATH"):
+        app.instance_path = str(config["INSTANCE_PATH"])
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_mapping(build_config(app.instance_path, config))
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    install_privacy_log_filter()
+
+    from survey_app import models  # noqa: F401  (register the tables)
+    from survey_app.errors import register_error_handlers
+    from survey_app.pupil import bp as pupil_bp
+
+    register_error_handlers(app)
+    app.register_blueprint(pupil_bp)
+    return app

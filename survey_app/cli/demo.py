@@ -1,0 +1,53 @@
+"""``wellbeing demo``: a ready-to-try instance on the embedded SQLite database."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+DEMO_CODES = 5
+
+
+def register(group: click.Group) -> None:
+    """Add the ``demo`` command to the ``wellbeing`` group."""
+    group.add_command(demo)
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve on.")
+@click.option("--port", default=5000, show_default=True, type=int, help="Port to serve on.")
+@click.option("--no-serve", is_flag=True, help="Set up and print the codes, but do not serve.")
+@with_appcontext
+def demo(host: str, port: int, no_serve: bool) -> None:
+    """Set up the demo city (keeping existing data), print codes, and serve the app."""
+    from flask_migrate import upgrade
+
+    from analysis.questionnaire import QuestionnaireError, load
+    from questionnaires import SHIPPED
+    from survey_app.demo.seed import ensure_demo_city
+    from survey_app.extensions import db
+    from survey_app.services.access_codes import generate_codes
+
+    upgrade()
+    try:
+        questionnaire = load(SHIPPED)
+    except QuestionnaireError as error:
+        raise click.ClickException(f"the shipped questionnaire does not validate:\n{error}")
+    city = ensure_demo_city(db.session, questionnaire)
+    codes = generate_codes(db.session, city.first_class, DEMO_CODES)
+    db.session.commit()
+
+    url = f"http://{host}:{port}/"
+    click.echo(f"Database: {current_app.config['SQLALCHEMY_DATABASE_URI']}")
+    click.echo(f"Wave: {city.wave.name} ({questionnaire.id} {questionnaire.version})")
+    click.echo(f"Unused pupil codes ({city.first_class.school.name}, class "
+               f"{city.first_class.name}):")
+    for code in codes:
+        click.echo(f"  {code}")
+    click.echo(f"Open {url} and enter one of the codes.")
+    if no_serve:
+        return
+    from waitress import serve
+
+    serve(current_app._get_current_object(), host=host, port=port, threads=8)

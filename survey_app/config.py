@@ -1,0 +1,86 @@
+"""Configuration from environment variables with safe defaults (design §2).
+
+Precedence: built-in defaults < environment variables < the mapping passed to
+``create_app`` (tests). Nothing secret has a fixed default: without
+``SECRET_KEY`` a random key is generated once and kept in the instance folder,
+so sessions survive a restart but no two installations share a key.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any, Mapping
+
+SECRET_KEY_FILE = "secret_key"
+
+
+class ConfigError(ValueError):
+    """A configuration value is unusable; the message says which and why."""
+
+
+def database_url(raw: str | None, instance_path: str) -> str:
+    """Return a SQLAlchemy URL; default is a SQLite file in the instance folder.
+
+    ``postgres://`` and ``postgresql://`` are mapped to the psycopg 3 driver,
+    which is the one the toolkit installs.
+    """
+    if not raw:
+        return "sqlite:///" + str(Path(instance_path) / "wellbeing.sqlite")
+    for prefix in ("postgres://", "postgresql://"):
+        if raw.startswith(prefix):
+            return "postgresql+psycopg://" + raw[len(prefix):]
+    return raw
+
+
+def instance_secret_key(instance_path: str) -> str:
+    """Read the instance's secret key, creating it (mode 0600) on first use."""
+    path = Path(instance_path) / SECRET_KEY_FILE
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        key = path.read_text(encoding="ascii").strip()
+        if len(key) < 32:
+            raise ConfigError(f"{path} holds a secret key shorter than 32 characters")
+        return key
+    key = secrets.token_hex(32)
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(key + "\n")
+    return key
+
+
+def _positive_int(name: str, raw: str | int) -> int:
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
+    if value < 1:
+        raise ConfigError(f"{name} must be at least 1, got {value}")
+    return value
+
+
+def build_config(instance_path: str, overrides: Mapping[str, Any] | None = None) -> dict:
+    """Collect the app configuration from defaults, environment and overrides."""
+    env = os.environ
+    overrides = dict(overrides or {})
+    config: dict[str, Any] = {
+        "MIN_GROUP_SIZE": env.get("MIN_GROUP_SIZE", 10),
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "SURVEY_BASE_URL": env.get("SURVEY_BASE_URL", ""),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": env.get("SESSION_COOKIE_SECURE", "0") == "1",
+        "WTF_CSRF_TIME_LIMIT": None,  # a pupil may stay on one page for long
+        "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+    }
+    config.update(overrides)
+    if "SQLALCHEMY_DATABASE_URI" not in overrides:
+        config["SQLALCHEMY_DATABASE_URI"] = database_url(
+            overrides.get("DATABASE_URL", env.get("DATABASE_URL")), instance_path
+        )
+    if not config.get("SECRET_KEY"):
+        config["SECRET_KEY"] = env.get("SECRET_KEY") or instance_secret_key(instance_path)
+    config["MIN_GROUP_SIZE"] = _positive_int("MIN_GROUP_SIZE", config["MIN_GROUP_SIZE"])
+    return config

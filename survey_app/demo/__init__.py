@@ -1,0 +1,1 @@
+"""Demo data: a fictional city ("Musterstadt") to try the toolkit on."""

@@ -1,0 +1,60 @@
+"""Where pupils live: region -> municipality -> district (Stadtteil / Sozialraum)."""
+
+from __future__ import annotations
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from survey_app.extensions import db
+
+
+class Region(db.Model):
+    """A county or association of municipalities that may survey together."""
+
+    __tablename__ = "region"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+
+    municipalities: Mapped[list["Municipality"]] = relationship(back_populates="region")
+
+
+class Municipality(db.Model):
+    """A city or town; schools and districts belong to one."""
+
+    __tablename__ = "municipality"
+    __table_args__ = (UniqueConstraint("region_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id", ondelete="RESTRICT"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+
+    region: Mapped[Region] = relationship(back_populates="municipalities")
+    districts: Mapped[list["District"]] = relationship(
+        back_populates="municipality", order_by="District.code"
+    )
+
+
+class District(db.Model):
+    """A statistical district; results are reported by the district pupils live in.
+
+    ``geometry`` is a GeoJSON geometry (Polygon or MultiPolygon, WGS 84) kept as
+    text: the app only draws it, it never computes with it.
+    """
+
+    __tablename__ = "district"
+    __table_args__ = (
+        UniqueConstraint("municipality_id", "code"),
+        UniqueConstraint("municipality_id", "name"),
+        CheckConstraint("length(code) > 0", name="code_not_empty"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(
+        ForeignKey("municipality.id", ondelete="RESTRICT"), index=True
+    )
+    code: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(120))
+    geometry: Mapped[str | None] = mapped_column(Text)
+
+    municipality: Mapped[Municipality] = relationship(back_populates="districts")
