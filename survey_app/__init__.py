@@ -6,6 +6,7 @@ fresh, fully configured app.
 
 from __future__ import annotations
 
+import importlib
 import os
 from pathlib import Path
 from typing import Any, Mapping
@@ -17,6 +18,9 @@ from survey_app.extensions import csrf, db, migrate
 from survey_app.logging_privacy import install_privacy_log_filter
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
+
+#: Blueprint packages, one per audience; each exposes ``bp``.
+BLUEPRINTS = ("survey_app.pupil",)
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -41,8 +45,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     from survey_app import models  # noqa: F401  (register the tables)
     from survey_app.errors import register_error_handlers
-    from survey_app.pupil import bp as pupil_bp
 
     register_error_handlers(app)
-    app.register_blueprint(pupil_bp)
+    for package in BLUEPRINTS:
+        app.register_blueprint(importlib.import_module(package).bp)
     return app

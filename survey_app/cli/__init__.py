@@ -2,19 +2,17 @@
 
 Because it is a :class:`flask.cli.FlaskGroup`, Flask's own commands (``run``,
 ``shell``, ``routes``) and Flask-Migrate's ``db`` group work as well. Each
-feature adds its commands in its own module below; :data:`COMMAND_MODULES`
-lists them.
+feature adds its commands in its own module in this package, which defines
+``register(group)``; every such module is found and registered here.
 """
 
 from __future__ import annotations
 
 import importlib
+import pkgutil
 
 import click
 from flask.cli import FlaskGroup
-
-#: Modules under ``survey_app.cli`` that expose ``register(group)``.
-COMMAND_MODULES = ("questionnaire", "demo")
 
 
 def _create_app():
@@ -28,5 +26,5 @@ def main() -> None:
     """Child-wellbeing survey toolkit: surveys, school administration, district results."""
 
 
-for _name in COMMAND_MODULES:
-    importlib.import_module(f"{__name__}.{_name}").register(main)
+for _module in sorted(m.name for m in pkgutil.iter_modules(__path__)):
+    importlib.import_module(f"{__name__}.{_module}").register(main)
