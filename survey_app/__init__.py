@@ -14,7 +14,7 @@ from typing import Any, Mapping
 from flask import Flask
 
 from survey_app.config import build_config
-from survey_app.extensions import csrf, db, migrate
+from survey_app.extensions import babel, csrf, db, limiter, migrate
 from survey_app.logging_privacy import install_privacy_log_filter
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
@@ -41,6 +41,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
+    limiter.init_app(app)
+    from survey_app.i18n import select_locale
+
+    babel.init_app(app, locale_selector=select_locale)
     install_privacy_log_filter()
 
     from survey_app import models  # noqa: F401  (register the tables)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 
+from flask import current_app, request
+from flask_babel import Babel
+from flask_limiter import Limiter
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -28,9 +32,23 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+def client_key() -> str:
+    """Rate-limit key for a client: a keyed hash of its address, never the address.
+
+    Limits must hold per client across worker processes (for example in
+    Redis), but the storage must not collect pupils' IP addresses.
+    """
+    secret = current_app.config["SECRET_KEY"].encode()
+    address = (request.remote_addr or "unknown").encode()
+    return hashlib.blake2b(address, key=secret[:64], digest_size=16).hexdigest()
+
+
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 csrf = CSRFProtect()
+babel = Babel()
+#: Limits are declared on the views; storage comes from RATELIMIT_STORAGE_URI.
+limiter = Limiter(key_func=client_key, default_limits=[])
 
 
 @event.listens_for(Engine, "connect")
