@@ -30,11 +30,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     ----------
     config
         Settings that override the environment (tests pass a temporary
-        database and secret key here).
+        database and secret key here). ``INSTANCE_PATH`` (or the environment
+        variable ``WELLBEING_INSTANCE``) moves the instance folder, which holds
+        the default SQLite database and the generated secret key.
     """
     app = Flask(__name__, instance_relative_config=True)
-    if config and config.get("INSTANCE_PATH"):
-        app.instance_path = str(config["INSTANCE_PATH"])
+    instance = (config or {}).get("INSTANCE_PATH") or os.environ.get("WELLBEING_INSTANCE")
+    if instance:
+        app.instance_path = str(instance)
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.from_mapping(build_config(app.instance_path, config))
 
