@@ -1,0 +1,172 @@
+"""Stored answers -> scoring values: numbers, reverse coding, *prefer not to say*.
+
+Private home of :func:`analysis.scoring.recode_items`; reliability and scoring
+both start from its output, so the two can never disagree about an item.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Literal
+
+import numpy as np
+import pandas as pd
+
+from analysis.questionnaire.model import Questionnaire
+
+_SHOWN_ROWS = 5  # offending rows listed per column in an error message
+
+
+def recode_items(
+    responses: pd.DataFrame,
+    questionnaire: Questionnaire,
+    items: Iterable[str] | None = None,
+    *,
+    errors: Literal["raise", "coerce"] = "raise",
+) -> pd.DataFrame:
+    """Item answers as scoring values: reverse-coded, *prefer not to say* missing.
+
+    Parameters
+    ----------
+    responses : pandas.DataFrame
+        Wide responses with one column per item code (numbers or numeric
+        strings; empty strings and NaN are missing).
+    questionnaire : Questionnaire
+        The definition giving each item's answer scale and ``reverse`` flag.
+    items : iterable of str, optional
+        Item codes to recode, in the order wanted. Default: every item used by
+        a scale, in scale order, each once.
+    errors : {"raise", "coerce"}
+        A value outside the item's answer scale (or not a number) raises
+        ``ValueError`` listing the columns, rows and values (``"raise"``,
+        default) or becomes missing (``"coerce"``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Float columns named by item code, same index as ``responses``.
+
+    Notes
+    -----
+    With :math:`V_j` the substantive answer values of item :math:`j`,
+    :math:`y = \\min V_j + \\max V_j - x` for a reverse-coded item and
+    :math:`y = x` otherwise; *prefer not to say* and missing answers give NaN.
+
+    References
+    ----------
+    .. [1] Nunnally, J. C., & Bernstein, I. H. (1994). *Psychometric theory*
+       (3rd ed.). McGraw-Hill, ch. 8 (reversing negatively keyed items).
+
+    Examples
+    --------
+    >>> import yaml
+    >>> from analysis.questionnaire.model import Questionnaire
+    >>> q = Questionnaire.model_validate(yaml.safe_load('''
+    ... {id: demo, version: "1.0", title: {en: Demo}, licence: CC0, grades: [5, 7],
+    ...  languages: [{code: en, name: English}],
+    ...  answer_scales: [{id: agree, options: [{value: 1, label: {en: never}},
+    ...    {value: 2, label: {en: seldom}}, {value: 3, label: {en: often}},
+    ...    {value: 4, label: {en: always}}], prefer_not_to_say: {value: 99, label: {en: skip}}}],
+    ...  pages: [{id: p, title: {en: P}, items: [
+    ...    {code: a, type: rating, answer_scale: agree, text: {en: A}, reverse: true}]}]}
+    ... '''))
+    >>> recode_items(pd.DataFrame({"a": ["1", 3, 99, ""]}), q, ["a"])
+         a
+    0  4.0
+    1  2.0
+    2  NaN
+    3  NaN
+    """
+    if items is None:
+        items = dict.fromkeys(code for s in questionnaire.scales for code in s.items)
+    items = list(items)
+    columns = recoded_arrays(responses, questionnaire, items, errors)
+    return pd.DataFrame(columns, index=responses.index, columns=items, dtype=float)
+
+
+def recoded_arrays(
+    responses: pd.DataFrame, questionnaire: Questionnaire, items: list[str], errors: str
+) -> dict[str, np.ndarray]:
+    """:func:`recode_items` as a dict of float arrays (no DataFrame built)."""
+    if errors not in ("raise", "coerce"):
+        raise ValueError(f"errors must be 'raise' or 'coerce', not {errors!r}")
+    if not isinstance(responses, pd.DataFrame):
+        raise ValueError(f"responses must be a pandas DataFrame, not {type(responses).__name__}")
+    absent = [code for code in items if code not in responses.columns]
+    if absent:
+        raise ValueError("responses lack the item columns " + ", ".join(absent))
+    out: dict[str, np.ndarray] = {}
+    problems: list[str] = []
+    for code in items:
+        values, bad = _recode_column(responses[code], questionnaire, code)
+        if bad.any():
+            problems.append(_describe(responses, code, bad))
+        out[code] = values
+    if problems and errors == "raise":
+        raise ValueError(
+            "answers outside the answer scale (pass errors='coerce' to treat them as missing): "
+            + "; ".join(problems)
+        )
+    return out
+
+
+def _recode_column(column: pd.Series, questionnaire: Questionnaire, code: str):
+    """Scoring values of one item column and a mask of the invalid entries."""
+    try:
+        item = questionnaire.item(code)
+    except KeyError:
+        raise ValueError(f"{code!r} is not an item of questionnaire {questionnaire.id!r}") from None
+    scale_id = getattr(item, "answer_scale", None)
+    if scale_id is None:
+        raise ValueError(f"item {code!r} ({item.type}) has no answer scale and cannot be scored")
+    answer_scale = questionnaire.answer_scale(scale_id)
+    x, unparsable = _to_float(column)
+    substantive = _member(x, answer_scale.values)
+    allowed = substantive | _member(x, answer_scale.all_values) | np.isnan(x)
+    bad = unparsable | ~allowed
+    y = np.where(substantive, x, np.nan)
+    if item.reverse:
+        y = min(answer_scale.values) + max(answer_scale.values) - y
+    return y, bad
+
+
+def _to_float(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Floats (NaN = missing) and a mask of entries that are not numbers at all."""
+    if pd.api.types.is_bool_dtype(column) or not (
+        pd.api.types.is_numeric_dtype(column) or pd.api.types.is_object_dtype(column)
+        or pd.api.types.is_string_dtype(column)
+    ):
+        raise ValueError(f"column {column.name!r} holds {column.dtype} values, not answer values")
+    if pd.api.types.is_numeric_dtype(column):
+        number = column.to_numpy(dtype=float, na_value=np.nan)
+        return number, np.zeros(len(column), dtype=bool)
+    # Text from a CSV: parse each distinct value once (a column holds only a few).
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    text = pd.Series(uniques, dtype=object).astype(str).str.strip()
+    parsed = pd.to_numeric(text.mask(text.eq("")), errors="coerce").to_numpy(dtype=float)
+    garbage = np.isnan(parsed) & text.ne("").to_numpy()
+    parsed = np.append(parsed, np.nan)  # code -1 (missing) picks the last entry
+    return parsed[codes], np.append(garbage, False)[codes]
+
+
+def _member(x: np.ndarray, values) -> np.ndarray:
+    """``np.isin`` for a handful of values, without sorting a million floats."""
+    out = np.zeros(x.shape, dtype=bool)
+    for v in values:
+        out |= x == v
+    return out
+
+
+def _describe(responses: pd.DataFrame, code: str, bad: np.ndarray) -> str:
+    """``code: N rows (response_id a, b: values 7, 'x')`` for an error message."""
+    rows = responses.loc[bad]
+    labels = rows["response_id"] if "response_id" in responses.columns else rows.index.to_series()
+    shown = ", ".join(str(v) for v in labels.iloc[:_SHOWN_ROWS])
+    more = ", ..." if len(rows) > _SHOWN_ROWS else ""
+    values = ", ".join(_plain(v) for v in rows[code].iloc[:_SHOWN_ROWS])
+    key = "response_id" if "response_id" in responses.columns else "row"
+    return f"{code}: {len(rows)} rows ({key} {shown}{more}: values {values}{more})"
+
+
+def _plain(value: object) -> str:
+    """``7`` or ``'x'`` rather than ``np.int64(7)``."""
+    return repr(value.item() if isinstance(value, np.generic) else value)

@@ -1,0 +1,213 @@
+"""Design-based means and shares by district (or any group) and for the city."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from ._frames import as_design, run, t_interval, tidy
+
+
+def _numeric_block(df: pd.DataFrame, measures) -> tuple[np.ndarray, list[str]]:
+    names = [measures] if isinstance(measures, str) else list(measures)
+    if not names:
+        raise ValueError("give at least one measure column")
+    missing = [c for c in names if c not in df.columns]
+    if missing:
+        raise ValueError(f"measure column(s) not in the data: {missing}")
+    bad = [c for c in names if not pd.api.types.is_numeric_dtype(df[c])]
+    if bad:
+        raise ValueError(f"measure column(s) are not numeric: {bad}; use survey_shares_by "
+                         "for categories")
+    cols = [df[c].to_numpy(dtype=float, na_value=np.nan) for c in names]
+    if any(np.isinf(c).any() for c in cols):
+        raise ValueError("measure columns contain infinite values")
+    return cols, names
+
+
+def survey_means_by(data, measures, by="district", cluster="school", strata=None,
+                    weights=None, lonely_psu="adjust", level=0.95) -> pd.DataFrame:
+    """Design-based means of numeric measures by group and for the whole sample.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame or SurveyDesign
+        Pupils, one a row, or a design from :func:`survey_design`,
+        :func:`post_stratify` or :func:`rake` (then ``cluster``, ``strata``,
+        ``weights`` and ``lonely_psu`` are taken from the design).
+    measures : str or list of str
+        Numeric columns (scale scores); missing values are left out per measure.
+    by : str or None
+        Group column (the district by default). ``None``: whole sample only.
+    cluster, strata, weights, lonely_psu
+        See :func:`survey_design`.
+    level : float
+        Confidence level of the intervals.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``group_var, group, measure, statistic ("mean"), n, estimate,
+        se, df, ci_low, ci_high``; one row per group and measure with at least
+        one value, plus ``group == "all"`` for the whole sample.
+
+    Notes
+    -----
+    A group *d* is a domain of the whole design. With
+    :math:`W_d=\\sum_i w_i d_i`, the mean is :math:`\\bar y_d=\\sum_i w_i d_i y_i/W_d`
+    and its linearised scores are :math:`z_i=w_i d_i (y_i-\\bar y_d)/W_d`, zero
+    outside the domain; the variance is the with-replacement estimator of
+    :func:`survey_design` on the school totals of :math:`z`, so schools without
+    pupils of the district still count in their stratum. The degrees of
+    freedom are the schools with pupils of the group minus their strata
+    (R ``degf(subset(design, district == g))``), and the interval is
+    :math:`\\bar y_d \\pm t_{df,0.975}\\,\\mathrm{se}` (NaN when df < 1). This
+    reproduces R ``svyby(~y, ~district, design, svymean, na.rm=TRUE)``.
+
+    References
+    ----------
+    Lumley, T. (2010). *Complex Surveys*, ch. 2-3. Wiley.
+    Särndal, C.-E., Swensson, B., Wretman, J. (1992). *Model Assisted Survey
+    Sampling*, sec. 10.3 (domains). Springer.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from analysis.estimation import survey_means_by
+    >>> d = pd.DataFrame({"school": [1, 1, 2, 2, 3, 3],
+    ...                   "district": ["n", "s", "n", "n", "s", "s"],
+    ...                   "score": [3.0, 2.0, 4.0, 5.0, 1.0, 2.0]})
+    >>> res = survey_means_by(d, "score")
+    >>> res[["group", "n", "estimate"]].to_string(index=False)
+    'group  n  estimate\\n    n  3  4.000000\\n    s  3  1.666667\\n  all  6  2.833333'
+    """
+    design = as_design(data, cluster, strata, weights, lonely_psu)
+    return _means(design, measures, by, level)[0]
+
+
+def _means(design, measures, by, level):
+    y, names = _numeric_block(design.data, measures)
+    st, labels = run(design, y, by)
+    se = np.sqrt(st.variance)
+    low, high = t_interval(st.estimate, se, st.df[:, None], level)
+    return tidy(st, labels, by, names, "mean", low, high), st, labels, names
+
+
+def _indicators(df: pd.DataFrame, categories) -> tuple[np.ndarray, list[str]]:
+    if isinstance(categories, str):
+        categories = [categories]
+    if not isinstance(categories, dict):
+        categories = {c: None for c in categories}
+    cols, names = [], []
+    for col, levels in categories.items():
+        if col not in df.columns:
+            raise ValueError(f"category column {col!r} is not in the data")
+        values = df[col]
+        present = values.dropna().unique().tolist()
+        if levels is None:
+            levels = sorted(present, key=str)
+        elif isinstance(levels, str):
+            levels = [levels]
+        for level in levels:
+            ind = np.where(values.isna().to_numpy(), np.nan,
+                           (values == level).to_numpy(dtype=float))
+            cols.append(ind)
+            names.append(f"{col}={level}")
+    if not cols:
+        raise ValueError("no category levels to estimate shares of")
+    return cols, names
+
+
+def _beta_interval(p, var, n_rows, n_valid, df, level):
+    """Korn-Graubard interval as R ``svyciprop(method="beta")``."""
+    alpha = 1 - level
+    with np.errstate(invalid="ignore", divide="ignore"):
+        n_eff = np.where(var > 0, p * (1 - p) / var, n_valid)
+        ratio = np.where(df >= 1, stats.t.ppf(alpha / 2, np.maximum(n_rows - 1, 1))
+                         / stats.t.ppf(alpha / 2, np.maximum(df, 1)), np.nan)
+        n_eff = n_eff * ratio ** 2
+        low = np.where(p > 0, stats.beta.ppf(alpha / 2, n_eff * p, n_eff * (1 - p) + 1), 0.0)
+        high = np.where(p < 1, stats.beta.ppf(1 - alpha / 2, n_eff * p + 1, n_eff * (1 - p)), 1.0)
+    bad = ~np.isfinite(n_eff)
+    return np.where(bad, np.nan, low), np.where(bad, np.nan, high)
+
+
+def _logit_interval(p, var, df, level):
+    """Wald interval on the logit scale as R ``svyciprop(method="logit")``."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        se_logit = np.sqrt(var) / (p * (1 - p))
+        low, high = t_interval(np.log(p / (1 - p)), se_logit, df, level)
+        return 1 / (1 + np.exp(-low)), 1 / (1 + np.exp(-high))
+
+
+def survey_shares_by(data, categories, by="district", cluster="school", strata=None,
+                     weights=None, lonely_psu="adjust", ci_method="beta",
+                     level=0.95) -> pd.DataFrame:
+    """Design-based shares of categories by group and for the whole sample.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame or SurveyDesign
+        As in :func:`survey_means_by`.
+    categories : str, list of str, or dict
+        Category columns (shares of every level present), or
+        ``{column: [levels]}``. Measures are named ``"column=level"``.
+    by, cluster, strata, weights, lonely_psu, level
+        As in :func:`survey_means_by`.
+    ci_method : {"beta", "logit"}
+        ``"beta"``: Korn-Graubard interval (R ``svyciprop(method="beta")``);
+        ``"logit"``: Wald interval on the logit scale (``method="logit"``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`survey_means_by`, with ``statistic == "share"``.
+
+    Notes
+    -----
+    The share is the design-based mean of the indicator
+    :math:`I(x_i = \\text{level})` (missing category = outside the domain),
+    with the linearised standard error of :func:`survey_means_by`.
+    Korn-Graubard: with effective size
+    :math:`n^* = \\hat p(1-\\hat p)/\\hat V \\cdot (t_{n-1,\\alpha/2}/t_{df,\\alpha/2})^2`,
+    the interval is
+    :math:`[B^{-1}(\\alpha/2;\\, n^*\\hat p,\\, n^*(1-\\hat p)+1),\\;
+    B^{-1}(1-\\alpha/2;\\, n^*\\hat p+1,\\, n^*(1-\\hat p))]`, where *n* is the
+    number of rows of the group's subset design, as R counts them. When the
+    share is exactly 0 or 1 the variance is 0 and R returns NaN; here
+    :math:`n^*` falls back to the number of pupils with a value, which gives
+    the Clopper-Pearson interval ``[0, 1-(alpha/2)^(1/n*)]``.
+
+    References
+    ----------
+    Korn, E. L., Graubard, B. I. (1998). Confidence intervals for proportions
+    with small expected number of positive counts estimated from survey data.
+    *Survey Methodology* 24, 193-201.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from analysis.estimation import survey_shares_by
+    >>> d = pd.DataFrame({"school": [1, 1, 2, 2, 3, 3, 4, 4],
+    ...                   "index": ["thriving", "low", "thriving", "thriving",
+    ...                             "low", "medium", "thriving", "low"]})
+    >>> res = survey_shares_by(d, {"index": ["thriving"]}, by=None)
+    >>> float(res["estimate"].iloc[0])
+    0.5
+    """
+    design = as_design(data, cluster, strata, weights, lonely_psu)
+    return _shares(design, categories, by, ci_method, level)[0]
+
+
+def _shares(design, categories, by, ci_method, level):
+    if ci_method not in ("beta", "logit"):
+        raise ValueError(f"ci_method must be 'beta' or 'logit', got {ci_method!r}")
+    y, names = _indicators(design.data, categories)
+    st, labels = run(design, y, by)
+    df = st.df[:, None].astype(float)
+    if ci_method == "beta":
+        low, high = _beta_interval(st.estimate, st.variance, st.n_rows[:, None].astype(float),
+                                   st.n, df, level)
+    else:
+        low, high = _logit_interval(st.estimate, st.variance, df, level)
+    return tidy(st, labels, by, names, "share", low, high), st, labels, names
