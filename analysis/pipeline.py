@@ -1,0 +1,210 @@
+"""From scored responses to the published estimates table, in one call.
+
+:func:`analyse` estimates every scale mean and every category and index
+share by group, compares each group with the whole city and applies
+disclosure control, so that the command line, the dashboard and a notebook
+publish the same figures. :func:`weight_to_enrolment` post-stratifies the
+respondents to an enrolment table, collapsing cells explicitly and saying so.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analysis.disclosure import apply_disclosure_control
+from analysis.estimation import compare_to_city, post_stratify, survey_design
+from analysis.questionnaire.model import Questionnaire
+from analysis.scoring import CATEGORY_ORDER
+
+__all__ = ["ESTIMATE_COLUMNS", "analyse", "measures", "weight_to_enrolment"]
+
+#: The estimates columns of design section 4, in order (extra columns follow them).
+ESTIMATE_COLUMNS = ("group_var", "group", "measure", "statistic", "n", "estimate", "se",
+                    "ci_low", "ci_high", "suppressed", "diff_city", "p_value", "p_adjusted")
+
+
+def measures(questionnaire: Questionnaire) -> tuple[list[str], dict[str, list[str]]]:
+    """Scale score columns (means) and category / index columns with their levels (shares).
+
+    Examples
+    --------
+    >>> from analysis.questionnaire import load
+    >>> from questionnaires import SHIPPED
+    >>> means, shares = measures(load(SHIPPED))
+    >>> means[0], shares["wellbeing_index"]
+    ('adults_home', ['thriving', 'low', 'medium'])
+    """
+    means = [s.id for s in questionnaire.scales]
+    shares = {f"{s.id}_category": [c for c in CATEGORY_ORDER if c in s.categories.labels]
+              for s in questionnaire.scales}
+    shares.update({i.id: [lv.id for lv in i.levels] for i in questionnaire.indices})
+    return means, shares
+
+
+def analyse(data, questionnaire: Questionnaire, *, by: str = "district", cluster: str = "school",
+            min_n: int = 10, adjust: str = "holm") -> pd.DataFrame:
+    """Published estimates of every scale and category by group, compared with the city.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame or analysis.estimation.SurveyDesign
+        Scored responses (:func:`analysis.scoring.score`), or a design built
+        on them (e.g. from :func:`weight_to_enrolment`).
+    questionnaire : Questionnaire
+    by : str
+        Group column (home district by default).
+    cluster : str
+        Primary sampling unit column (schools).
+    min_n : int
+        Disclosure threshold (``MIN_GROUP_SIZE``).
+    adjust : {"holm", "bh", "bonferroni", "none"}
+        p-value adjustment across groups.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`ESTIMATE_COLUMNS`, then ``df``, ``suppression_reason`` and
+        ``low_precision``. Suppressed rows have empty number columns.
+
+    Examples
+    --------
+    >>> from analysis.questionnaire import load
+    >>> from analysis.simulate import simulate_city
+    >>> from analysis.scoring import score
+    >>> from questionnaires import SHIPPED
+    >>> q = load(SHIPPED)
+    >>> scored = score(simulate_city(q, 200, districts=3, schools=6, seed=1).responses, q)
+    >>> table = analyse(scored, q, min_n=30)
+    >>> list(table.columns[:5]), bool(table["suppressed"].any())
+    (['group_var', 'group', 'measure', 'statistic', 'n'], True)
+    """
+    frame = data if isinstance(data, pd.DataFrame) else data.data
+    if by not in frame.columns:
+        raise ValueError(f"cannot group by {by!r}: no such column "
+                         f"(columns include {', '.join(map(str, frame.columns[:8]))}, ...)")
+    if cluster not in frame.columns:
+        raise ValueError(f"cluster column {cluster!r} is not in the responses")
+    means, shares = measures(questionnaire)
+    missing = [c for c in [*means, *shares] if c not in frame.columns]
+    if missing:
+        raise ValueError(f"the responses are not scored (no column {missing[0]!r}); "
+                         "run analysis.scoring.score first")
+    kwargs = {} if not isinstance(data, pd.DataFrame) else {"cluster": cluster}
+    estimates = compare_to_city(data, measures=means, categories=shares, by=by,
+                                adjust=adjust, **kwargs)
+    published = apply_disclosure_control(estimates, min_n=min_n)
+    first = [c for c in ESTIMATE_COLUMNS if c in published.columns]
+    return published[first + [c for c in published.columns if c not in first]]
+
+
+def weight_to_enrolment(scored: pd.DataFrame, enrolment: pd.DataFrame, *, count: str = "pupils",
+                        cluster: str = "school"):
+    """Post-stratify respondents to enrolment counts; collapse unusable cells explicitly.
+
+    The last cell column of ``enrolment`` (usually ``gender``) is dropped
+    within a parent cell (usually school x grade) when a respondent's value is
+    missing or not in the enrolment, or enrolled pupils of a cell have no
+    respondent. Parent cells with enrolled pupils but no respondent cannot be
+    represented and are left out of the population.
+
+    Parameters
+    ----------
+    scored : pandas.DataFrame
+        Responses (scored or not) with the enrolment's cell columns.
+    enrolment : pandas.DataFrame
+        Cell columns (e.g. ``school, grade, gender``) and ``count``.
+    count, cluster : str
+
+    Returns
+    -------
+    (SurveyDesign, pandas.DataFrame)
+        The post-stratified design and a report of the collapsed and dropped
+        parent cells (``cell``, ``problem``, ``enrolled``).
+
+    Notes
+    -----
+    When the cells are nested in the clusters (``school`` is a cell column),
+    the calibrated linearisation of R ``postStratify`` gives every domain
+    estimate a standard error of 0: each school's residual total vanishes.
+    The design then uses the post-stratified weights as fixed weights
+    (``svydesign(ids=~school, weights=~w)``), the usual conservative choice.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"school": ["a"] * 3 + ["b"] * 2, "gender": [1, 2, None, 1, 2]})
+    >>> e = pd.DataFrame({"school": ["a", "a", "b", "b"], "gender": [1, 2, 1, 2],
+    ...                   "pupils": [10, 10, 8, 12]})
+    >>> design, report = weight_to_enrolment(d, e)
+    >>> design.weights.round(2).tolist(), report["problem"].tolist()
+    ([6.67, 6.67, 6.67, 8.0, 12.0], ['collapsed'])
+    """
+    cols = [c for c in enrolment.columns if c != count]
+    if count not in enrolment.columns or not cols:
+        raise ValueError(f"the enrolment needs cell columns and a {count!r} column")
+    absent = [c for c in cols if c not in scored.columns]
+    if absent:
+        raise ValueError(f"enrolment column(s) {absent} are not in the responses")
+    pupils = pd.to_numeric(enrolment[count], errors="coerce")
+    if pupils.isna().any() or (pupils < 0).any():
+        raise ValueError(f"enrolment column {count!r} must hold non-negative numbers")
+    parent, last = cols[:-1], cols[-1]
+    e_parent, e_full = _keys(enrolment, parent), _keys(enrolment, cols)
+    r_parent, r_full = _keys(scored, parent), _keys(scored, cols)
+    if r_parent.isna().any():
+        raise ValueError(f"{int(r_parent.isna().sum())} respondents have no value in {parent}")
+    respondents = r_full.value_counts()
+    unmatched = r_full.isna() | ~r_full.isin(set(e_full.dropna()))
+    empty = (pupils.to_numpy() > 0) & ~e_full.isin(respondents.index).to_numpy()
+    collapse = set(r_parent[unmatched.to_numpy()]) | set(e_parent[empty])
+    cell = np.where(r_parent.isin(collapse), r_parent + "|*", r_full.fillna(""))
+    pop_cell = np.where(e_parent.isin(collapse), e_parent + "|*", e_full)
+    population = pd.DataFrame({"_cell": pop_cell, count: pupils}).groupby(
+        "_cell", as_index=False)[count].sum()
+    n_resp = pd.Series(cell).value_counts()
+    population["respondents"] = population["_cell"].map(n_resp).fillna(0).astype(int)
+    lost = population[(population["respondents"] == 0) & (population[count] > 0)]
+    population = population[population["respondents"] > 0]
+    no_enrolment = sorted(set(cell) - set(population["_cell"]))
+    if no_enrolment:
+        raise ValueError(f"{len(no_enrolment)} cells of respondents are not in the enrolment, "
+                         f"e.g. {no_enrolment[0].replace('|', ', ')}")
+    data = pd.concat([scored, pd.DataFrame({"_cell": cell}, index=scored.index)], axis=1)
+    design = post_stratify(data, population[["_cell", count]], count=count, cluster=cluster)
+    if cluster in cols:
+        # Cells nested in schools: the calibrated variance removes every school-level
+        # deviation (each school total of residuals is 0), so every SE would be 0.
+        # Treat the post-stratified weights as fixed instead (conservative).
+        weight = pd.DataFrame({"weight": design.weights}, index=scored.index)
+        design = survey_design(pd.concat([scored.drop(columns="weight", errors="ignore"), weight],
+                                         axis=1), cluster=cluster, weights="weight")
+    report = pd.concat([
+        pd.DataFrame({"cell": sorted(collapse), "problem": "collapsed"}),
+        pd.DataFrame({"cell": lost["_cell"].str.removesuffix("|*").to_numpy(),
+                      "problem": "no respondents", "enrolled": lost[count].to_numpy()}),
+    ], ignore_index=True)
+    report["cells"] = f"{', '.join(parent)} (without {last})"
+    return design, report
+
+
+def _keys(frame: pd.DataFrame, cols: list[str]) -> pd.Series:
+    """Cell keys as text; whole numbers without ".0" so 1 and 1.0 and "1" agree."""
+    if not cols:
+        return pd.Series("", index=frame.index, dtype=object)
+    parts = []
+    for c in cols:
+        col = frame[c]
+        if pd.api.types.is_numeric_dtype(col.dtype):
+            num = col.astype("Float64")
+            whole = (num % 1 == 0).fillna(False)
+            text = num.astype(str).where(~whole, num.round().astype("Int64").astype(str))
+        else:
+            text = col.astype(object).map(lambda v: str(v).strip(), na_action="ignore")
+            as_num = pd.to_numeric(text, errors="coerce")
+            text = text.where(~((as_num % 1 == 0).fillna(False)),
+                              as_num.round().astype("Int64").astype(str))
+        parts.append(text.astype(object).where(col.notna(), None))
+    key = parts[0]
+    for part in parts[1:]:
+        key = key + "|" + part
+    return pd.Series(key.to_numpy(dtype=object), index=frame.index)

@@ -1,0 +1,126 @@
+"""Read the wide responses CSV and the enrolment CSV, checking them on the way in.
+
+Every problem is a :class:`ValueError` with a one-line message naming the
+file and what is wrong, so the command line can print it as it is.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.scoring import recode_items
+from analysis.questionnaire.model import Questionnaire
+
+__all__ = ["RESPONSE_COLUMNS", "read_enrolment", "read_responses"]
+
+#: Columns every responses file starts with (design section 4); ``weight`` is optional.
+RESPONSE_COLUMNS = ("response_id", "wave", "school", "class", "district", "grade", "gender",
+                    "language")
+_TEXT_COLUMNS = ("response_id", "wave", "school", "class", "district", "language")
+
+
+def read_responses(path: str | Path, questionnaire: Questionnaire) -> pd.DataFrame:
+    """Responses in the wide format, with every answer checked against its answer scale.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        CSV (UTF-8, comma-separated, header row) with :data:`RESPONSE_COLUMNS`
+        and one column per item code; empty cells are missing.
+    questionnaire : Questionnaire
+        Every item of a scale must have a column; item columns present are
+        checked: answer values in the answer scale, numbers within range.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Identifier, district, free-text and list columns as text; answers as
+        numbers.
+
+    Raises
+    ------
+    ValueError
+        One line: missing file or columns, unreadable CSV, values outside
+        an answer scale (with the offending response ids).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from analysis.questionnaire import load
+    >>> from analysis.simulate import simulate_city
+    >>> from questionnaires import SHIPPED
+    >>> q = load(SHIPPED)
+    >>> paths = simulate_city(q, 20, districts=2, seed=1).write(tempfile.mkdtemp())
+    >>> sorted(set(read_responses(paths["responses"], q)["district"].dropna()))
+    ['01', '02', 'dont_know']
+    """
+    path = Path(path)
+    text = [c for c in _TEXT_COLUMNS] + [i.code for i in questionnaire.items
+                                         if i.type in ("text", "wave_list")]
+    frame = _read_csv(path, dtype={c: str for c in text})
+    absent = [c for c in RESPONSE_COLUMNS if c not in frame.columns]
+    scale_items = list(dict.fromkeys(c for s in questionnaire.scales for c in s.items))
+    absent += [c for c in scale_items if c not in frame.columns and c not in absent]
+    if absent:
+        shown = ", ".join(absent[:8]) + (f" and {len(absent) - 8} more" if len(absent) > 8 else "")
+        raise ValueError(f"{path.name}: missing column(s) {shown} (the wide responses format "
+                         f"needs {', '.join(RESPONSE_COLUMNS)}, then one column per item code)")
+    coded = [i.code for i in questionnaire.items
+             if hasattr(i, "answer_scale") and i.code in frame.columns]
+    for code in coded:  # one column at a time: a million rows stay cheap
+        try:
+            recode_items(frame, questionnaire, [code])
+        except ValueError as exc:
+            raise ValueError(f"{path.name}: {exc}") from None
+    for item in questionnaire.items:
+        if item.type == "number" and item.code in frame.columns:
+            x = pd.to_numeric(frame[item.code], errors="coerce")
+            bad = (frame[item.code].notna() & x.isna()) | ~(x.between(item.min, item.max) | x.isna())
+            if bad.any():
+                raise ValueError(f"{path.name}: column {item.code!r} must hold whole numbers from "
+                                 f"{item.min} to {item.max}; line {int(bad.to_numpy().argmax()) + 2}"
+                                 f" has {frame[item.code][bad].iloc[0]!r}")
+            frame[item.code] = x
+    return frame
+
+
+def read_enrolment(path: str | Path, count: str = "pupils") -> pd.DataFrame:
+    """Enrolment counts: cell columns (e.g. ``school, grade, gender``) and ``pupils``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from analysis.questionnaire import load
+    >>> from analysis.simulate import simulate_city
+    >>> from questionnaires import SHIPPED
+    >>> paths = simulate_city(load(SHIPPED), 20, districts=2, seed=1).write(tempfile.mkdtemp())
+    >>> list(read_enrolment(paths["enrolment"]).columns)
+    ['school', 'grade', 'gender', 'pupils']
+    """
+    path = Path(path)
+    frame = _read_csv(path, dtype={"school": str, "class": str, "district": str})
+    if count not in frame.columns or len(frame.columns) < 2:
+        raise ValueError(f"{path.name}: needs cell columns (e.g. school, grade, gender) and a "
+                         f"{count!r} column with the number of enrolled pupils")
+    pupils = pd.to_numeric(frame[count], errors="coerce")
+    if pupils.isna().any() or (pupils < 0).any():
+        line = int((pupils.isna() | (pupils < 0)).to_numpy().argmax()) + 2
+        raise ValueError(f"{path.name}: line {line}: {count!r} must be a number of pupils")
+    frame[count] = pupils
+    return frame
+
+
+def _read_csv(path: Path, dtype: dict) -> pd.DataFrame:
+    if not path.is_file():
+        raise ValueError(f"{path}: no such file")
+    try:
+        frame = pd.read_csv(path, dtype=dtype, keep_default_na=False, na_values=[""],
+                            encoding="utf-8-sig", low_memory=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ValueError(f"{path.name}: not a readable CSV file ({first})") from None
+    if frame.columns.duplicated().any():
+        raise ValueError(f"{path.name}: duplicate column {frame.columns[frame.columns.duplicated()][0]!r}")
+    return frame
