@@ -58,16 +58,19 @@ def tidy(st: _DomainStats, labels: list, by: str | None, names: list[str], stati
     est = st.estimate[g, m]
     with np.errstate(invalid="ignore"):
         se = np.where(np.isnan(est), np.nan, np.sqrt(st.variance[g, m]))
+    n = st.n[g, m].ravel().astype(np.int64)
     out = pd.DataFrame({
         "group_var": by if by is not None else ALL,
         "group": np.array(groups, dtype=object)[g.ravel()],
         "measure": np.array(names, dtype=object)[m.ravel()],
         "statistic": statistic,
-        "n": st.n[g, m].ravel().astype(np.int64),
+        "n": n,
         "estimate": est.ravel(),
         "se": se.ravel(),
         "df": st.df[g].ravel().astype(float),
         "ci_low": ci_low[g, m].ravel(),
         "ci_high": ci_high[g, m].ravel(),
     })
-    return out[out["n"] >= min_n].reset_index(drop=True)
+    keep = n >= min_n
+    # boolean indexing copies every column; skip it in the usual case where all rows stay
+    return out if keep.all() else out[keep].reset_index(drop=True)

@@ -1,7 +1,7 @@
 """Vectorised domain means with Taylor-linearised variances (R ``survey`` rules).
 
 Everything heavy is one ``np.bincount`` per measure over the key
-``psu * n_codes + group``; the rest works on (PSU x group x measure) arrays,
+``psu * n_codes + group`` (see :mod:`._sums`); the rest works on (PSU x group x measure) arrays,
 which are small (schools x districts x measures).
 """
 from __future__ import annotations
@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._sums import domain_sums
 from .design import SurveyDesign
 
 
@@ -123,24 +124,7 @@ def domain_stats(design: SurveyDesign, cols: list[np.ndarray], gcodes: np.ndarra
     unweighted = bool(np.all(w == 1.0))
     key = design.psu * k + gcodes
     n_keys = p * k
-    rows = np.bincount(key, minlength=n_keys).astype(float)
-    rows_w = rows if unweighted else np.bincount(key, weights=w, minlength=n_keys)
-    s1, s0, cnt = (np.empty((n_keys, m_count)) for _ in range(3))
-    for m, col in enumerate(cols):
-        # one full pass per measure; missing values are taken off the full sums
-        miss = np.flatnonzero(np.isnan(col))
-        y0 = col
-        cnt[:, m], s0[:, m] = rows, rows_w
-        if miss.size:
-            y0 = col.copy()
-            y0[miss] = 0.0
-            cnt[:, m] = rows - np.bincount(key[miss], minlength=n_keys)
-            if not unweighted:
-                s0[:, m] = np.where(cnt[:, m] > 0, rows_w - np.bincount(
-                    key[miss], weights=w[miss], minlength=n_keys), 0.0)
-            else:
-                s0[:, m] = cnt[:, m]
-        s1[:, m] = np.bincount(key, weights=y0 if unweighted else y0 * w, minlength=n_keys)
+    rows, s1, s0, cnt = domain_sums(key, n_keys, cols, w, unweighted)
     s1, s0, cnt = (_with_all(a.reshape(p, k, -1), n_groups) for a in (s1, s0, cnt))
     total_w = s0.sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):

@@ -15,14 +15,14 @@ def _numeric_block(df: pd.DataFrame, measures) -> tuple[np.ndarray, list[str]]:
     missing = [c for c in names if c not in df.columns]
     if missing:
         raise ValueError(f"measure column(s) not in the data: {missing}")
-    bad = [c for c in names if not pd.api.types.is_numeric_dtype(df[c])]
+    series = [df[c] for c in names]      # one column lookup each (pandas access is slow)
+    bad = [c for c, col in zip(names, series) if not pd.api.types.is_numeric_dtype(col)]
     if bad:
         raise ValueError(f"measure column(s) are not numeric: {bad}; use survey_shares_by "
                          "for categories")
-    cols = [df[c].to_numpy(dtype=float, na_value=np.nan) for c in names]
-    if any(np.isinf(c).any() for c in cols):
-        raise ValueError("measure columns contain infinite values")
-    return cols, names
+    # infinite values are rejected by the summation (``_sums.domain_sums``), which
+    # sees every value anyway
+    return [col.to_numpy(dtype=float, na_value=np.nan) for col in series], names
 
 
 def survey_means_by(data, measures, by="district", cluster="school", strata=None,
@@ -102,16 +102,15 @@ def _indicators(df: pd.DataFrame, categories) -> tuple[np.ndarray, list[str]]:
     for col, levels in categories.items():
         if col not in df.columns:
             raise ValueError(f"category column {col!r} is not in the data")
-        values = df[col]
-        present = values.dropna().unique().tolist()
+        # factorise once and compare the few distinct values, not every row, per level
+        codes, uniques = pd.factorize(df[col])
         if levels is None:
-            levels = sorted(present, key=str)
+            levels = sorted(pd.Series(uniques).tolist(), key=str)
         elif isinstance(levels, str):
             levels = [levels]
         for level in levels:
-            ind = np.where(values.isna().to_numpy(), np.nan,
-                           (values == level).to_numpy(dtype=float))
-            cols.append(ind)
+            hit = np.asarray(pd.Series(uniques) == level, dtype=float)
+            cols.append(np.append(hit, np.nan)[codes])   # code -1 (missing) -> NaN
             names.append(f"{col}={level}")
     if not cols:
         raise ValueError("no category levels to estimate shares of")
