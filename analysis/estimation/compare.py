@@ -4,13 +4,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from scipy import stats
-from statsmodels.stats.multitest import multipletests
-
 from ._frames import ALL, as_design
 from ._linearisation import contrast_variance
 from .estimates import _means, _shares
 
-_METHODS = {"holm": "holm", "bh": "fdr_bh", "fdr_bh": "fdr_bh", "bonferroni": "bonferroni",
+_METHODS = {"holm": "holm", "bh": "bh", "fdr_bh": "bh", "bonferroni": "bonferroni",
             "none": None}
 _KEYS = ["group_var", "group", "measure", "statistic"]
 
@@ -57,7 +55,24 @@ def adjust_pvalues(p, method: str = "holm") -> np.ndarray:
         raise ValueError("p-values must lie between 0 and 1")
     out = p.copy()
     if finite.any() and _METHODS[method] is not None:
-        out[finite] = multipletests(p[finite], method=_METHODS[method])[1]
+        out[finite] = _p_adjust(p[finite], _METHODS[method])
+    return out
+
+
+def _p_adjust(p: np.ndarray, method: str) -> np.ndarray:
+    """R's ``p.adjust`` in numpy (statsmodels' version runs ``gc.collect`` per call)."""
+    m = len(p)
+    if method == "bonferroni":
+        return np.minimum(1.0, m * p)
+    order = np.argsort(p, kind="stable")
+    ranked = p[order]
+    if method == "holm":
+        adjusted = np.minimum(1.0, np.maximum.accumulate((m - np.arange(m)) * ranked))
+    else:  # Benjamini-Hochberg
+        scaled = m * ranked / np.arange(1, m + 1)
+        adjusted = np.minimum(1.0, np.minimum.accumulate(scaled[::-1])[::-1])
+    out = np.empty(m)
+    out[order] = adjusted
     return out
 
 
