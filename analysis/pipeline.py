@@ -14,10 +14,15 @@ import pandas as pd
 
 from analysis.disclosure import apply_disclosure_control
 from analysis.estimation import compare_to_city, post_stratify, survey_design
-from analysis.questionnaire.model import Questionnaire
+from analysis.questionnaire.model import DONT_KNOW, Questionnaire
 from analysis.scoring import CATEGORY_ORDER
+from analysis.small_area import fay_herriot
 
-__all__ = ["ESTIMATE_COLUMNS", "analyse", "measures", "weight_to_enrolment"]
+__all__ = ["ESTIMATE_COLUMNS", "SMALL_AREA_COLUMNS", "add_small_area_estimates", "analyse",
+           "measures", "weight_to_enrolment"]
+
+#: Columns of the Fay-Herriot model, shown beside (never instead of) the direct estimate.
+SMALL_AREA_COLUMNS = ("sae_estimate", "sae_rmse", "sae_shrinkage")
 
 #: The estimates columns of design section 4, in order (extra columns follow them).
 ESTIMATE_COLUMNS = ("group_var", "group", "measure", "statistic", "n", "estimate", "se",
@@ -43,7 +48,7 @@ def measures(questionnaire: Questionnaire) -> tuple[list[str], dict[str, list[st
 
 
 def analyse(data, questionnaire: Questionnaire, *, by: str = "district", cluster: str = "school",
-            min_n: int = 10, adjust: str = "holm") -> pd.DataFrame:
+            min_n: int = 10, adjust: str = "holm", small_area: bool = True) -> pd.DataFrame:
     """Published estimates of every scale and category by group, compared with the city.
 
     Parameters
@@ -60,12 +65,17 @@ def analyse(data, questionnaire: Questionnaire, *, by: str = "district", cluster
         Disclosure threshold (``MIN_GROUP_SIZE``).
     adjust : {"holm", "bh", "bonferroni", "none"}
         p-value adjustment across groups.
+    small_area : bool
+        Add the Fay-Herriot EBLUP of each group mean (:data:`SMALL_AREA_COLUMNS`:
+        estimate, root MSE, shrinkage factor) beside the direct estimate.
 
     Returns
     -------
     pandas.DataFrame
-        :data:`ESTIMATE_COLUMNS`, then ``df``, ``suppression_reason`` and
-        ``low_precision``. Suppressed rows have empty number columns.
+        :data:`ESTIMATE_COLUMNS`, then ``df``, the small-area columns,
+        ``suppression_reason`` and ``low_precision``. Suppressed rows have
+        empty number columns, small-area ones included: a model-based figure
+        for a group below the threshold is still a figure for that group.
 
     Examples
     --------
@@ -93,9 +103,48 @@ def analyse(data, questionnaire: Questionnaire, *, by: str = "district", cluster
     kwargs = {} if not isinstance(data, pd.DataFrame) else {"cluster": cluster}
     estimates = compare_to_city(data, measures=means, categories=shares, by=by,
                                 adjust=adjust, **kwargs)
+    if small_area:
+        estimates = add_small_area_estimates(estimates, by)
     published = apply_disclosure_control(estimates, min_n=min_n)
     first = [c for c in ESTIMATE_COLUMNS if c in published.columns]
     return published[first + [c for c in published.columns if c not in first]]
+
+
+def add_small_area_estimates(estimates: pd.DataFrame, by: str = "district",
+                             min_areas: int = 3) -> pd.DataFrame:
+    """Append Fay-Herriot EBLUPs of the group means (intercept-only model).
+
+    Only the ``by`` groups' means take part; the city row and "don't know"
+    are not areas. A group whose direct estimate has no usable standard
+    error (one school: df 0, or se 0) is left out of the fit and keeps empty
+    small-area columns; with fewer than ``min_areas`` usable groups a measure
+    gets none. Shares are not modelled (a linear model can leave [0, 1]).
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"group_var": "district", "group": list("abcd") + ["all"],
+    ...     "measure": "x", "statistic": "mean", "estimate": [3.0, 3.4, 2.8, 3.9, 3.3],
+    ...     "se": [0.1, 0.3, 0.2, 0.5, 0.05]})
+    >>> out = add_small_area_estimates(table)
+    >>> bool(out["sae_estimate"].iloc[:4].notna().all()), bool(out["sae_estimate"].iloc[4] > 0)
+    (True, False)
+    """
+    out = estimates.copy()
+    for column in SMALL_AREA_COLUMNS:
+        out[column] = np.nan
+    areas = ((out["group_var"] == by) & (out["statistic"] == "mean")
+             & out["group"].notna() & ~out["group"].isin(["all", DONT_KNOW]))
+    se = pd.to_numeric(out["se"], errors="coerce")
+    usable = areas & np.isfinite(se) & (se > 0) & out["estimate"].notna()
+    for _, part in out[usable].groupby("measure"):
+        if len(part) < min_areas:
+            continue
+        table = fay_herriot(part, estimate="estimate", se="se", area="group").table
+        table = table.set_index("area").loc[part["group"]]
+        out.loc[part.index, "sae_estimate"] = table["eblup"].to_numpy()
+        out.loc[part.index, "sae_rmse"] = table["rmse"].to_numpy()
+        out.loc[part.index, "sae_shrinkage"] = table["gamma"].to_numpy()
+    return out
 
 
 def weight_to_enrolment(scored: pd.DataFrame, enrolment: pd.DataFrame, *, count: str = "pupils",

@@ -53,3 +53,17 @@ class StaffUser(db.Model):
     municipalities: Mapped[list["Municipality"]] = relationship(  # noqa: F821
         secondary=staff_municipalities
     )
+
+    # Flask-Login's user interface. The id it stores in the session includes
+    # the session token, so that replacing the token ends every old session.
+    is_authenticated = True
+    is_anonymous = False
+
+    @property
+    def is_active(self) -> bool:
+        """Deactivated accounts cannot log in."""
+        return self.active
+
+    def get_id(self) -> str:
+        """``"<id>:<session token>"``, checked by the user loader on every request."""
+        return f"{self.id}:{self.session_token or ''}"

@@ -1,0 +1,132 @@
+"""Forms of the admin pages (Flask-WTF; CSRF on every form)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (BooleanField, DateField, EmailField, HiddenField, IntegerField,
+                     PasswordField, SelectField, SelectMultipleField, StringField, SubmitField)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from survey_app.auth.helpers import choices
+from survey_app.models.staff import ROLES
+
+
+def _required():
+    return InputRequired(_l("This field is required."))
+
+
+class RegionForm(FlaskForm):
+    """A new region."""
+
+    name = StringField(_l("Region name"), validators=[_required(), Length(max=120)])
+    submit = SubmitField(_l("Add region"))
+
+
+class MunicipalityForm(FlaskForm):
+    """A new municipality in a region."""
+
+    region_id = SelectField(_l("Region"), coerce=int, validators=[_required()])
+    name = StringField(_l("Municipality name"), validators=[_required(), Length(max=120)])
+    submit = SubmitField(_l("Add municipality"))
+
+
+class DistrictImportForm(FlaskForm):
+    """A GeoJSON FeatureCollection of district polygons."""
+
+    file = FileField(_l("GeoJSON file"),
+                     validators=[FileRequired(_l("Please choose a GeoJSON file."))])
+    submit = SubmitField(_l("Import districts"))
+
+
+class SchoolForm(FlaskForm):
+    """A new school."""
+
+    municipality_id = SelectField(_l("Municipality"), coerce=int, validators=[_required()])
+    name = StringField(_l("School name"), validators=[_required(), Length(max=160)])
+    submit = SubmitField(_l("Add school"))
+
+
+class ClassForm(FlaskForm):
+    """One class of a school in a wave."""
+
+    school_id = SelectField(_l("School"), coerce=int, validators=[_required()])
+    name = StringField(_l("Class"), validators=[_required(), Length(max=40)])
+    grade = IntegerField(_l("Grade"), validators=[_required(), NumberRange(1, 13)])
+    enrolled = IntegerField(_l("Pupils enrolled"), validators=[Optional(), NumberRange(0, 200)])
+    submit = SubmitField(_l("Add class"))
+
+
+class ClassListUploadForm(FlaskForm):
+    """A CSV class list; the next step shows a preview."""
+
+    file = FileField(_l("CSV file (columns: school, class, grade, enrolled)"),
+                     validators=[FileRequired(_l("Please choose a CSV file."))])
+    submit = SubmitField(_l("Check and preview"))
+
+
+class ClassListConfirmForm(FlaskForm):
+    """The checked file's content, sent back to import it (checked again)."""
+
+    content = HiddenField(validators=[InputRequired()])
+    submit = SubmitField(_l("Import these classes"))
+
+
+def _optional_id(value):
+    return int(value) if value not in (None, "", "None") else None
+
+
+class WaveForm(FlaskForm):
+    """A new wave."""
+
+    name = StringField(_l("Name"), validators=[_required(), Length(max=120)])
+    questionnaire = SelectField(_l("Questionnaire and version"), validators=[_required()])
+    municipality_id = SelectField(_l("Municipality"), coerce=_optional_id,
+                                  validators=[Optional()])
+    region_id = SelectField(_l("or a whole region"), coerce=_optional_id,
+                            validators=[Optional()])
+    grade_min = IntegerField(_l("Lowest grade"), validators=[_required(), NumberRange(1, 13)])
+    grade_max = IntegerField(_l("Highest grade"), validators=[_required(), NumberRange(1, 13)])
+    opens_on = DateField(_l("Opens on"), validators=[_required()])
+    closes_on = DateField(_l("Closes on"), validators=[_required()])
+    submit = SubmitField(_l("Create wave"))
+
+
+class StateForm(FlaskForm):
+    """Open or close something now."""
+
+    state = SelectField(choices=choices([("open", "open"), ("closed", "closed")]),
+                        validators=[_required()])
+
+
+class UserForm(FlaskForm):
+    """A new staff account, or changes to one."""
+
+    email = EmailField(_l("E-mail address"), validators=[_required(), Length(max=254)])
+    role = SelectField(_l("Role"), choices=choices((r, r) for r in ROLES), validators=[_required()])
+    schools = SelectMultipleField(_l("Schools (coordinators)"), coerce=int)
+    municipalities = SelectMultipleField(_l("Municipalities (planners)"), coerce=int)
+    active = BooleanField(_l("Active"), default=True)
+    password = PasswordField(_l("Password (8-64 characters)"),
+                             render_kw={"autocomplete": "new-password"})
+    submit = SubmitField(_l("Save"))
+
+
+class UserEditForm(UserForm):
+    """Changes to an account; the e-mail address identifies it and stays."""
+
+    email = None
+
+
+class AuditFilterForm(FlaskForm):
+    """Filters of the audit log (a GET form: no CSRF needed, nothing changes)."""
+
+    class Meta:
+        csrf = False
+
+    action = SelectField(_l("Action"), validators=[Optional()])
+    user = SelectField(_l("Who"), coerce=_optional_id, validators=[Optional()])
+    date_from = DateField(_l("From"), validators=[Optional()])
+    date_to = DateField(_l("To"), validators=[Optional()])
+    submit = SubmitField(_l("Filter"))

@@ -1,0 +1,97 @@
+"""Login, logout and the staff home page."""
+
+from __future__ import annotations
+
+import hashlib
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from survey_app.auth import bp
+from survey_app.auth.forms import LoginForm, LogoutForm, PasswordChangeForm
+from survey_app.auth.session import end_session, start_session
+from survey_app.extensions import db, limiter
+from survey_app.services import audit
+from survey_app.services.errors import InvalidInput
+from survey_app.services.staff import authenticate, change_own_password
+
+HOME = {"admin": "admin.index", "coordinator": "school.index", "planner": "auth.home"}
+
+
+def _client_limit() -> str:
+    return current_app.config.get("STAFF_LOGIN_LIMIT", "10 per minute;50 per hour")
+
+
+def _account_limit() -> str:
+    return current_app.config.get("STAFF_ACCOUNT_LOGIN_LIMIT", "20 per hour")
+
+
+def _account_key() -> str:
+    """Rate-limit key per account tried, so many addresses cannot share one guess budget."""
+    email = (request.form.get("email") or "").strip().lower().encode()
+    secret = current_app.config["SECRET_KEY"].encode()
+    return "login:" + hashlib.blake2b(email, key=secret[:64], digest_size=16).hexdigest()
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_client_limit, methods=["POST"])
+@limiter.limit(_account_limit, methods=["POST"], key_func=_account_key)
+def login():
+    """Staff login; a successful login starts a brand-new session."""
+    if current_user.is_authenticated:
+        return redirect(url_for(HOME[current_user.role]))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = authenticate(db.session, form.email.data, form.password.data)
+        if user is None:
+            db.session.commit()  # keeps the audit event of the failed attempt
+            form.password.errors.append(_("E-mail address or password is wrong, "
+                                          "or the account is deactivated."))
+            return render_template("staff/login.html", form=form)
+        start_session(user)
+        db.session.commit()
+        return redirect(url_for(HOME[user.role]))
+    return render_template("staff/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    """End the session on the server too: the old cookie is worthless afterwards."""
+    if LogoutForm().validate_on_submit():
+        user = current_user._get_current_object()
+        audit.record(db.session, user.id, "auth.logout", user)
+        end_session(user)
+        db.session.commit()
+        flash(_("You are logged out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/")
+@login_required
+def home():
+    """The landing page of each role (planners: the dashboard comes with its own issue)."""
+    if current_user.role != "planner":
+        return redirect(url_for(HOME[current_user.role]))
+    return render_template("staff/home.html")
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def password():
+    """Change one's own password; other sessions of the account end."""
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            change_own_password(db.session, user, form.current.data, form.new.data)
+        except InvalidInput as error:
+            db.session.rollback()
+            getattr(form, error.field).errors.append(error.message)
+            return render_template("staff/password.html", form=form)
+        start_session(user)  # new token: sessions elsewhere end, this one goes on
+        db.session.commit()
+        flash(_("Your password has been changed."), "success")
+        return redirect(url_for("auth.home"))
+    return render_template("staff/password.html", form=form)
