@@ -20,7 +20,7 @@ from survey_app.logging_privacy import install_privacy_log_filter
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
 
 #: Blueprint packages, one per audience; each exposes ``bp``.
-BLUEPRINTS = ("survey_app.pupil",)
+BLUEPRINTS = ("survey_app.pupil", "survey_app.auth", "survey_app.admin", "survey_app.school")
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -48,6 +48,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from survey_app.i18n import select_locale
 
     babel.init_app(app, locale_selector=select_locale)
+    from survey_app.auth import login_manager
+
+    login_manager.init_app(app)
     install_privacy_log_filter()
 
     from survey_app import models  # noqa: F401  (register the tables)
