@@ -25,6 +25,7 @@ def demo(host: str, port: int, no_serve: bool) -> None:
 
     from analysis.questionnaire import QuestionnaireError, load
     from questionnaires import SHIPPED
+    from survey_app.demo.accounts import ensure_demo_accounts
     from survey_app.demo.seed import ensure_demo_city
     from survey_app.extensions import db
     from survey_app.services.access_codes import generate_codes
@@ -36,6 +37,8 @@ def demo(host: str, port: int, no_serve: bool) -> None:
         raise click.ClickException(f"the shipped questionnaire does not validate:\n{error}")
     city = ensure_demo_city(db.session, questionnaire)
     codes = generate_codes(db.session, city.first_class, DEMO_CODES)
+    school = city.first_class.school
+    accounts = ensure_demo_accounts(db.session, school, school.municipality)
     db.session.commit()
 
     url = f"http://{host}:{port}/"
@@ -46,6 +49,10 @@ def demo(host: str, port: int, no_serve: bool) -> None:
     for code in codes:
         click.echo(f"  {code}")
     click.echo(f"Open {url} and enter one of the codes.")
+    click.echo(f"Staff login: {url}staff/login (new passwords on every run)")
+    for account in accounts:
+        click.echo(f"  {account.role:<12} {account.email}  password: {account.password}"
+                   f"  ({account.scope})")
     if no_serve:
         return
     from waitress import serve
