@@ -15,6 +15,7 @@ from survey_app import create_app
 from survey_app.cli import main
 from survey_app.extensions import db
 from survey_app.models import AccessCode, District, Response, Wave
+from tests.staff.conftest import login
 from tests.test_pupil_start import start
 
 CODE = re.compile(r"^\s+([A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{2})$", re.M)
@@ -47,6 +48,12 @@ def test_demo_sets_up_prints_codes_and_keeps_data_on_rerun(instance):
     client = app.test_client()
     page = start(client, codes[0])
     assert re.search(r"Seite 1 von \d+", page.text), page.text[:500]
+
+    admin = re.search(r"admin\s+(\S+@demo\.invalid)\s+password: (\S+)", first.output)
+    assert admin, first.output
+    staff = app.test_client()
+    assert login(staff, admin.group(1), admin.group(2)).status_code == 302
+    assert staff.get("/admin/").status_code == 200
 
     second = run("demo", "--no-serve", "--port", "8080")
     assert second.exit_code == 0, second.output
