@@ -16,10 +16,10 @@ from pathlib import Path as FsPath
 
 from pydantic import ValidationError
 
-from .checks import find_problems
-from .errors import Finding, translate
+from ._checks import find_problems
+from ._errors import Finding, translate
 from .model import Questionnaire
-from .yaml_lines import LocatedData, YamlError, parse
+from ._yaml_lines import LocatedData, YamlError, parse
 
 
 @dataclass(frozen=True, order=True)
@@ -43,7 +43,33 @@ class QuestionnaireError(ValueError):
 
 
 def load(path: str | os.PathLike) -> Questionnaire:
-    """The validated questionnaire in ``path``; :class:`QuestionnaireError` if it has problems."""
+    """The validated questionnaire in ``path``; :class:`QuestionnaireError` if it has problems.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A YAML definition (format: ``questionnaires/README.md``).
+
+    Returns
+    -------
+    Questionnaire
+        Frozen and typed; ``content_hash`` is the SHA-256 of the file's bytes,
+        which a wave pins.
+
+    Raises
+    ------
+    QuestionnaireError
+        With ``.problems``: every problem as ``file:line: message``.
+
+    Examples
+    --------
+    >>> from questionnaires import SHIPPED
+    >>> q = load(SHIPPED)
+    >>> q.id, q.language_codes[:2], len(q.content_hash)
+    ('kinderwelten', ('de', 'en'), 64)
+    >>> q.scale("life_satisfaction").domain
+    'wellbeing'
+    """
     questionnaire, problems = _load(path)
     if problems or questionnaire is None:
         raise QuestionnaireError(problems)
@@ -51,7 +77,30 @@ def load(path: str | os.PathLike) -> Questionnaire:
 
 
 def validate(path: str | os.PathLike) -> list[Problem]:
-    """Every problem of the definition in ``path`` (empty if it loads); never raises for content."""
+    """Every problem of the definition in ``path`` (empty if it loads); never raises for content.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+
+    Returns
+    -------
+    list of Problem
+        ``Problem(file, line, message)``; ``str(problem)`` is ``file:line: message``.
+        Line 0 means the file as a whole (missing, a directory, unreadable).
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> broken = pathlib.Path(tempfile.mkdtemp()) / "broken.yaml"
+    >>> _ = broken.write_text("id: demo\\nversion: one\\n", encoding="utf-8")
+    >>> for problem in validate(broken)[-2:]:
+    ...     print(problem.line, problem.message)
+    1 (top level): missing field 'title'
+    2 version: 'one' is not a version number: write it like "1.0" or "1.2.3"
+    >>> validate(broken.with_name("missing.yaml"))[0].message
+    'file not found'
+    """
     return _load(path)[1]
 
 

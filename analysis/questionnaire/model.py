@@ -3,7 +3,7 @@
 These classes are the schema of the YAML format documented in
 ``questionnaires/README.md``: the loader parses YAML, validates it against
 these models (structure, types, value ranges) and then runs the cross-reference
-checks in :mod:`analysis.questionnaire.checks` (unknown items in a scale,
+checks in :mod:`analysis.questionnaire._checks` (unknown items in a scale,
 missing translations, conditions on later items, ...).
 
 Everything is immutable once loaded: the web app and the analysis share one

@@ -4,18 +4,18 @@ The pydantic models check each object on its own; these checks look across
 objects: unknown references, duplicate ids, conditions on later items, missing
 translations. Each returns findings ``(path, message)``; the loader turns the
 path into a line of the YAML file. Scale, index and asset checks live in
-:mod:`analysis.questionnaire.scoring_checks`.
+:mod:`analysis.questionnaire._scoring_checks`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from .errors import Finding
+from ._errors import Finding
 from .model import DONT_KNOW, NumberItem, Questionnaire, TextItem, WaveListItem
-from .scoring_checks import scoring_findings
-from .text_checks import language_findings, text_findings
-from .yaml_lines import Path, at, format_path
+from ._scoring_checks import scoring_findings
+from ._text_checks import language_findings, text_findings
+from ._yaml_lines import Path, at, format_path
 
 #: Columns of the wide responses CSV that every export has.
 RESERVED_COLUMNS = ("response_id", "wave", "school", "class", "language", "weight")

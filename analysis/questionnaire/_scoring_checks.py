@@ -9,9 +9,9 @@ one catches the rest.
 
 from __future__ import annotations
 
-from .errors import Finding
+from ._errors import Finding
 from .model import CategoryId, Index, Questionnaire, Scale
-from .yaml_lines import Path, at
+from ._yaml_lines import Path, at
 
 #: Item types whose answers are not points on a scale.
 UNSCORABLE = ("text", "wave_list", "number")

@@ -11,9 +11,9 @@ from collections.abc import Iterator, Mapping
 
 from pydantic import BaseModel
 
-from .errors import Finding
+from ._errors import Finding
 from .model import Questionnaire
-from .yaml_lines import Path, at
+from ._yaml_lines import Path, at
 
 #: Languages written right to left; the pupil pages must be mirrored for them.
 RTL_LANGUAGES = frozenset({"ar", "he", "fa", "ur", "yi", "ps", "ckb", "dv", "sd", "ug"})

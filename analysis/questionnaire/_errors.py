@@ -19,7 +19,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 
 from .model import Questionnaire
-from .yaml_lines import Path, format_path
+from ._yaml_lines import Path, format_path
 
 #: A problem before it has a line: the path to locate it and the full message.
 Finding = tuple[Path, str]
