@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from survey_app import create_app
 from survey_app.cli import main
 from survey_app.extensions import db
-from survey_app.models import AccessCode, District, Response, Wave
+from survey_app.models import AccessCode, Answer, District, Response, Wave
 from tests.staff.conftest import login
 from tests.test_pupil_start import start
 
@@ -62,9 +62,32 @@ def test_demo_sets_up_prints_codes_and_keeps_data_on_rerun(instance):
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Wave)) == 1
         assert db.session.scalar(select(func.count()).select_from(District)) == 12
-        assert db.session.scalar(select(func.count()).select_from(Response)) == 1
-        assert db.session.scalar(select(func.count()).select_from(AccessCode)) == 10
+        simulated = int(re.search(r"(\d+) simulated answered surveys", first.output).group(1))
+        assert simulated > 300 and "simulated" not in second.output  # added once only
+        assert db.session.scalar(select(func.count()).select_from(Response)) == simulated + 1
+        assert db.session.scalar(select(func.count()).select_from(AccessCode)) == simulated + 10
+        _assert_simulated_answers_are_valid()
         db.engine.dispose()
+
+
+def _assert_simulated_answers_are_valid():
+    """Every stored demo answer is one the pupil form could have stored."""
+    from analysis.questionnaire import DONT_KNOW, load
+    from questionnaires import SHIPPED
+
+    questionnaire = load(SHIPPED)
+    district_ids = {str(i) for i in db.session.scalars(select(District.id))}
+    seen = 0
+    for code, value in db.session.execute(select(Answer.item_code, Answer.value)):
+        item = questionnaire.item(code)
+        if item.type == "wave_list":
+            assert value in district_ids | {DONT_KNOW}
+        elif item.type == "number":
+            assert item.min <= int(value) <= item.max
+        elif item.type != "text":
+            assert int(value) in questionnaire.answer_scale(item.answer_scale).all_values
+        seen += 1
+    assert seen > 10_000
 
 
 def test_db_upgrade_creates_the_schema_on_an_empty_database(instance):

@@ -23,10 +23,13 @@ DISTRICT_NAMES = (
     "Südpark", "Kirchdorf", "Westend", "Heide", "Zechenfeld", "Rosenhügel",
 )
 SCHOOLS = {
-    "Gesamtschule Nord": (("5a", 5, 27), ("5b", 5, 26), ("7a", 7, 28)),
-    "Gymnasium am Park": (("5a", 5, 29), ("6a", 6, 30), ("9a", 9, 27)),
-    "Realschule Ostfeld": (("5a", 5, 25), ("7b", 7, 24)),
-    "Sekundarschule West": (("6a", 6, 23), ("9a", 9, 22)),
+    "Gesamtschule Nord": (("5a", 5, 27), ("5b", 5, 26), ("7a", 7, 28), ("7b", 7, 27),
+                          ("9a", 9, 26), ("9b", 9, 25)),
+    "Gymnasium am Park": (("5a", 5, 29), ("5b", 5, 28), ("7a", 7, 30), ("9a", 9, 27),
+                          ("9b", 9, 28)),
+    "Realschule Ostfeld": (("5a", 5, 25), ("7a", 7, 26), ("7b", 7, 24), ("9a", 9, 25)),
+    "Sekundarschule West": (("5a", 5, 23), ("6a", 6, 23), ("7a", 7, 24), ("9a", 9, 22)),
+    "Gesamtschule Hafen": (("5a", 5, 27), ("5b", 5, 27), ("7a", 7, 28), ("9a", 9, 26)),
 }
 _ORIGIN = (7.20, 51.50)  # lon/lat of the fictional city's south-west corner
 _CELL = (0.03, 0.02)
