@@ -67,6 +67,13 @@ def build_config(instance_path: str, overrides: Mapping[str, Any] | None = None)
     config: dict[str, Any] = {
         "MIN_GROUP_SIZE": env.get("MIN_GROUP_SIZE", 10),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # Refused pupil codes per client address (a school's pupils often share one
+        # address) and for all clients together; valid codes never count.
+        "RATELIMIT_CODE_ENTRY": env.get("RATELIMIT_CODE_ENTRY", "60 per minute;600 per hour"),
+        "RATELIMIT_CODE_ENTRY_TOTAL": env.get("RATELIMIT_CODE_ENTRY_TOTAL", "300 per minute"),
+        # Help text on the pupil's thank-you page; empty: the questionnaire's end_help,
+        # else a built-in text naming Germany's children's helpline (116 111).
+        "HELPLINE_TEXT": env.get("HELPLINE_TEXT", ""),
         "SURVEY_BASE_URL": env.get("SURVEY_BASE_URL", ""),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "SESSION_COOKIE_HTTPONLY": True,

@@ -2,15 +2,32 @@
 
 Pupils choose their language on the start page (German by default); it is kept
 in the session so that it survives every page and can be switched on any page.
+Interface texts come from the gettext catalogues in ``survey_app/translations``
+(see the README there); questionnaire texts come from the definition.
 """
 
 from __future__ import annotations
 
+from babel import Locale
 from flask import session
 
 DEFAULT_LOCALE = "de"
+#: Interface languages, in the order the language choice shows them.
+LANGUAGES = ("de", "en", "tr", "ar", "uk")
 
 
 def select_locale() -> str:
-    """The locale for Flask-Babel: the session's choice, else German."""
-    return session.get("lang", DEFAULT_LOCALE)
+    """The locale for Flask-Babel: the session's choice if offered, else German."""
+    lang = session.get("lang")
+    return lang if lang in LANGUAGES else DEFAULT_LOCALE
+
+
+def direction(lang: str) -> str:
+    """``rtl`` for right-to-left languages (Arabic), else ``ltr``."""
+    return Locale.parse(lang).text_direction
+
+
+def native_name(lang: str) -> str:
+    """The language's own name with a capital, e.g. ``Türkçe`` for ``tr``."""
+    name = Locale.parse(lang).get_display_name(lang)
+    return name[:1].upper() + name[1:]

@@ -1,4 +1,8 @@
-"""The start page: a code from the slip opens the first page (issue 2, done-when)."""
+"""The start page: a code from the slip, then the assent page, opens the first page.
+
+``start`` is also used by other tests (the demo's) to get a pupil to page 1.
+The full pupil tests live in ``tests/pupil/``.
+"""
 
 from __future__ import annotations
 
@@ -17,9 +21,14 @@ def csrf_token(html: str) -> str:
 
 
 def start(client, code: str):
+    """Enter ``code`` and, on first use, agree on the assent page: returns the page shown."""
     page = client.get("/")
-    return client.post("/", data={"csrf_token": csrf_token(page.text), "code": code},
-                       follow_redirects=True)
+    result = client.post("/", data={"csrf_token": csrf_token(page.text), "code": code},
+                         follow_redirects=True)
+    if result.request.path == "/survey/assent":
+        result = client.post("/survey/assent", data={"csrf_token": csrf_token(result.text)},
+                             follow_redirects=True)
+    return result
 
 
 def test_a_code_opens_the_first_page_and_starts_one_response(app, client):

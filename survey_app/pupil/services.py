@@ -1,13 +1,30 @@
-"""Starting and resuming a pupil's response from an access code."""
+"""The pupil's survey as service functions: start, save a page, submit.
+
+They take plain arguments (never the request), change rows and flush; the
+view commits once. Every write path first calls
+:func:`~survey_app.pupil.storage.lock_for_writing` and locks the row it changes,
+so that double clicks, two tabs and two devices with one code are serialised
+instead of failing or duplicating.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Mapping
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from survey_app.models import Response
+from analysis.questionnaire import Questionnaire
+from survey_app.models import AccessCode, Response
+from survey_app.pupil import navigation
+from survey_app.pupil.conditions import visible_items
+from survey_app.pupil.storage import (
+    delete_answers,
+    lock_for_writing,
+    stored_answers,
+    upsert_answers,
+)
 from survey_app.services.access_codes import find_code
 
 
@@ -19,6 +36,26 @@ class StartRefused(Exception):
         self.reason = reason
 
 
+class AlreadySubmitted(Exception):
+    """The response was submitted; it cannot be changed any more."""
+
+
+class MissingAnswers(Exception):
+    """Required questions are unanswered; ``page`` is the first page with one."""
+
+    def __init__(self, page: int, codes: list[str]) -> None:
+        super().__init__(f"required items unanswered: {', '.join(codes)}")
+        self.page, self.codes = page, codes
+
+
+def _locked(session: Session, model, row_id: int):
+    """Re-read a row with a write lock (FOR UPDATE; SQLite: the database lock)."""
+    return session.scalars(
+        select(model).where(model.id == row_id).with_for_update()
+        .execution_options(populate_existing=True)
+    ).one_or_none()
+
+
 def start_or_resume(session: Session, typed_code: str, language: str,
                     today: dt.date | None = None) -> Response:
     """Return the response for a code, creating it on first use.
@@ -28,7 +65,9 @@ def start_or_resume(session: Session, typed_code: str, language: str,
     ``closed`` (class or wave not open).
     """
     today = today or dt.date.today()
-    code = find_code(session, typed_code)
+    lock_for_writing(session)
+    found = find_code(session, typed_code)
+    code = _locked(session, AccessCode, found.id) if found is not None else None
     if code is None:
         raise StartRefused("unknown")
     if code.state == "submitted":
@@ -51,3 +90,82 @@ def start_or_resume(session: Session, typed_code: str, language: str,
         code.state = "started"
     session.flush()
     return response
+
+
+def missing_required(questionnaire: Questionnaire, answers: Mapping[str, str],
+                     pages: range | None = None) -> list[tuple[int, str]]:
+    """``(page number, item code)`` of required, shown, unanswered items."""
+    shown = visible_items(questionnaire, answers)
+    numbers = pages or range(1, len(questionnaire.pages) + 1)
+    return [(number, item.code) for number in numbers
+            for item in questionnaire.pages[number - 1].items
+            if item.required and item.code in shown and item.code not in answers]
+
+
+def save_page(session: Session, response_id: int, questionnaire: Questionnaire,
+              page_number: int, answers: Mapping[str, str | None], *,
+              language: str | None = None, passed: int | None = None) -> dict[str, str]:
+    """Store the answers of one page: ``None`` clears an answer.
+
+    Answers to items that a display condition hides (now, given these
+    answers) are not stored, and earlier answers that became hidden are
+    removed. ``passed`` records that the pupil moved on past that page number
+    (resume starts after it). Returns the response's answers after the save.
+    """
+    page = questionnaire.pages[page_number - 1]
+    unknown = set(answers) - {item.code for item in page.items}
+    if unknown:
+        raise ValueError(f"not items of page {page.id}: {sorted(unknown)}")
+    lock_for_writing(session)
+    response = _locked(session, Response, response_id)
+    if response is None:
+        raise LookupError(f"no response {response_id}")
+    if response.status == "submitted":
+        raise AlreadySubmitted()
+    stored = stored_answers(session, response_id)
+    merged = dict(stored)
+    for code, value in answers.items():
+        if value is None:
+            merged.pop(code, None)
+        else:
+            merged[code] = value
+    shown = visible_items(questionnaire, merged)
+    final = {code: value for code, value in merged.items() if code in shown}
+    upsert_answers(session, response_id,
+                   {code: value for code, value in final.items() if stored.get(code) != value})
+    delete_answers(session, response_id, set(stored) - set(final))
+    if language:
+        response.language = language
+    if passed is not None:
+        response.furthest_page = max(response.furthest_page, passed)
+    session.flush()
+    return final
+
+
+def submit(session: Session, response_id: int, questionnaire: Questionnaire,
+           today: dt.date | None = None) -> Response:
+    """Mark the response submitted and its code used; submitting again changes nothing."""
+    lock_for_writing(session)
+    response = _locked(session, Response, response_id)
+    if response is None:
+        raise LookupError(f"no response {response_id}")
+    if response.status == "submitted":
+        return response
+    answers = stored_answers(session, response_id)
+    missing = missing_required(questionnaire, answers)
+    if missing:
+        raise MissingAnswers(missing[0][0], [code for _, code in missing])
+    today = today or dt.date.today()
+    response.status = "submitted"
+    response.submitted_on = max(today, response.started_on)
+    response.furthest_page = len(questionnaire.pages)
+    code = _locked(session, AccessCode, response.access_code_id)
+    code.state = "submitted"
+    session.flush()
+    return response
+
+
+def resume_page(questionnaire: Questionnaire, response: Response,
+                answers: Mapping[str, str]) -> int:
+    """The page a returning pupil continues on: the first not yet passed."""
+    return navigation.first_shown(questionnaire, answers, response.furthest_page + 1)

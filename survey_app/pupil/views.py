@@ -1,56 +1,242 @@
-"""Views of the pupil flow: validate, call a service, commit once, redirect."""
+"""Views of the pupil flow: validate, call a service, commit once, redirect.
+
+start (code) -> assent -> pages 1..n (Back / Next / language / pause) -> submit
+-> thank-you. The pupil's session holds only the response id, the language
+and whether the assent page was passed.
+"""
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, session, url_for
+from flask import current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
 
-from survey_app.extensions import db
-from survey_app.models import Response, Wave
-from survey_app.pupil import bp
-from survey_app.pupil.forms import StartForm
-from survey_app.pupil.services import StartRefused, start_or_resume
-from survey_app.services import questionnaires
+from survey_app.extensions import db, limiter
+from survey_app.pupil import bp, navigation
+from survey_app.pupil.current import (
+    Tampered,
+    current_language,
+    load_survey,
+    page_context,
+    set_language,
+)
+from survey_app.pupil.forms import AssentForm, StartForm
+from survey_app.pupil.messages import refusal_message
+from survey_app.pupil.page_post import read_page_post
+from survey_app.pupil.services import (
+    AlreadySubmitted,
+    MissingAnswers,
+    StartRefused,
+    missing_required,
+    resume_page,
+    save_page,
+    start_or_resume,
+    submit,
+)
+from survey_app.pupil.storage import stored_answers
+from survey_app.pupil.texts import LANGUAGES
 
-REFUSALS = {
-    "unknown": "Diesen Code kennen wir nicht. Bitte prüfe ihn und versuche es noch einmal.",
-    "used": "Dieser Code wurde schon benutzt.",
-    "void": "Dieser Code ist nicht mehr gültig. Bitte frag deine Lehrerin oder deinen Lehrer.",
-    "closed": "Die Befragung für deine Klasse ist gerade nicht geöffnet.",
-}
+
+def _code_refused(_response) -> bool:
+    """Count only refused codes against the limits: a class typing valid codes is never slowed."""
+    return bool(g.get("code_refused"))
+
+
+def _everyone() -> str:
+    return "all-clients"
 
 
 @bp.route("/", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_CODE_ENTRY"], methods=["POST"],
+               deduct_when=_code_refused)
+@limiter.shared_limit(lambda: current_app.config["RATELIMIT_CODE_ENTRY_TOTAL"],
+                      scope="code-entry-total", key_func=_everyone, methods=["POST"],
+                      deduct_when=_code_refused)
 def start():
-    """Start page: a pupil enters the code from the slip."""
+    """Start page: a pupil enters the code from the slip and picks a language."""
     form = StartForm()
     if form.validate_on_submit():
+        language = current_language()
         try:
-            response = start_or_resume(db.session, form.code.data, language="de")
+            response = start_or_resume(db.session, form.code.data, language=language)
         except StartRefused as refused:
             db.session.rollback()
-            flash(REFUSALS[refused.reason], "error")
+            g.code_refused = True
+            flash(refusal_message(refused.reason), "error")
             return render_template("pupil/start.html", form=form), 200
         db.session.commit()
         session.clear()
         session["response_id"] = response.id
-        return redirect(url_for("pupil.page", number=response.furthest_page + 1))
+        session["lang"] = language
+        return redirect(url_for("pupil.resume"), 303)
     return render_template("pupil/start.html", form=form)
 
 
-@bp.route("/survey/page/<int:number>")
-def page(number: int):
-    """Show one page of the questionnaire the pupil's wave uses."""
-    response = db.session.get(Response, session.get("response_id", -1))
-    if response is None:
+@bp.route("/language/<code>")
+def language(code: str):
+    """Switch the interface language on pages without answers (start, assent, end)."""
+    if code not in LANGUAGES:
+        raise Tampered(_("This language is not offered."))
+    set_language(code)
+    target = request.args.get("next", "pupil.start")
+    if target not in ("pupil.start", "pupil.assent", "pupil.thanks", "pupil.paused"):
+        target = "pupil.start"
+    return redirect(url_for(target), 303)
+
+
+@bp.route("/survey")
+def resume():
+    """Where a (returning) pupil goes: the assent page, or the first page not yet passed."""
+    survey = load_survey()
+    if survey is None:
         return redirect(url_for("pupil.start"))
-    wave = db.session.get(Wave, response.wave_id)
-    questionnaire = questionnaires.find(
-        wave.questionnaire_id, wave.questionnaire_version, wave.questionnaire_hash,
-        current_app.config.get("QUESTIONNAIRE_DIRS"),
-    )
-    if not 1 <= number <= len(questionnaire.pages):
-        abort(404)
-    return render_template(
-        "pupil/page.html", questionnaire=questionnaire, page=questionnaire.pages[number - 1],
-        number=number, lang=response.language,
-    )
+    if survey.response.status == "submitted":
+        return redirect(url_for("pupil.thanks"))
+    if survey.response.furthest_page == 0 and not session.get("assented"):
+        return redirect(url_for("pupil.assent"))
+    answers = stored_answers(db.session, survey.response.id)
+    return redirect(url_for("pupil.page", number=resume_page(
+        survey.questionnaire, survey.response, answers)))
+
+
+@bp.route("/survey/assent", methods=["GET", "POST"])
+def assent():
+    """What the survey is about, in child-friendly words; the pupil agrees to start."""
+    survey = load_survey()
+    if survey is None:
+        return redirect(url_for("pupil.start"))
+    form = AssentForm()
+    if form.validate_on_submit():
+        session["assented"] = True
+        return redirect(url_for("pupil.resume"), 303)
+    return render_template("pupil/assent.html", form=form, survey=survey)
+
+
+@bp.route("/survey/page/<int:number>", methods=["GET", "POST"])
+def page(number: int):
+    """One page of the questionnaire: show it, or save it and move on."""
+    survey = load_survey()
+    if survey is None:
+        if request.method == "POST":
+            flash(_("Your session has ended. Please enter your code again: "
+                    "your answers are saved."), "error")
+        return redirect(url_for("pupil.start"), 303)
+    if survey.response.status == "submitted":
+        return redirect(url_for("pupil.thanks"), 303)
+    if request.method == "GET":
+        return _show_page(survey, number)
+    post = read_page_post(survey, number)
+    language = post.language or current_language()
+    passed, missing = None, set()
+    if post.action in ("next", "submit"):
+        missing = {code for _, code in missing_required(
+            survey.questionnaire, post.merged, range(number, number + 1))}
+        target = navigation.next_page(survey.questionnaire, post.merged, number)
+        passed = None if missing else ((target - 1) if target else number)
+    try:
+        save_page(db.session, survey.response.id, survey.questionnaire, number,
+                  post.answers, language=language, passed=passed)
+    except AlreadySubmitted:
+        db.session.rollback()
+        return redirect(url_for("pupil.thanks"), 303)
+    if missing:
+        db.session.commit()
+        return _show_page(survey, number, missing=missing)
+    if post.action == "submit":
+        try:
+            submit(db.session, survey.response.id, survey.questionnaire)
+        except MissingAnswers as missing:
+            db.session.commit()
+            flash(_("Please answer the questions marked as required."), "error")
+            return redirect(url_for("pupil.page", number=missing.page), 303)
+        db.session.commit()
+        return redirect(url_for("pupil.thanks"), 303)
+    db.session.commit()
+    if post.language:
+        set_language(post.language)
+    return redirect(_after_save(survey, number, post), 303)
+
+
+def _after_save(survey, number: int, post) -> str:
+    """Where the pressed button leads once the page is saved."""
+    answers = post.merged
+    if post.action == "pause":
+        session.clear()
+        return url_for("pupil.paused")
+    if post.action == "back":
+        before = navigation.previous_page(survey.questionnaire, answers, number)
+        return url_for("pupil.page", number=before) if before else url_for("pupil.assent")
+    if post.action == "next":
+        target = navigation.next_page(survey.questionnaire, answers, number)
+        return url_for("pupil.page", number=target or number)
+    anchor = f"q-{post.cleared}" if post.cleared else None
+    return url_for("pupil.page", number=number, _anchor=anchor)
+
+
+def _show_page(survey, number: int, missing: set[str] = frozenset()):
+    """Render a page with the stored answers (GET, or after a required question was skipped)."""
+    if not 1 <= number <= len(survey.questionnaire.pages):
+        return redirect(url_for("pupil.resume"))
+    answers = stored_answers(db.session, survey.response.id)
+    reachable = resume_page(survey.questionnaire, survey.response, answers)
+    if number > max(reachable, survey.response.furthest_page + 1):
+        return redirect(url_for("pupil.page", number=reachable))
+    shown_pages = navigation.shown_pages(survey.questionnaire, answers)
+    if number not in shown_pages:  # every item hidden: go on to the next page
+        target = navigation.first_shown(survey.questionnaire, answers, number)
+        return redirect(url_for("pupil.page", number=target))
+    context = page_context(survey, number, answers, missing)
+    return render_template("pupil/page.html", **context), 200
+
+
+@bp.route("/survey/thanks")
+def thanks():
+    """The end: thank you, and where to get help if something worried the pupil."""
+    survey = load_survey()
+    if survey is None or survey.response.status != "submitted":
+        return redirect(url_for("pupil.start"))
+    return render_template("pupil/thanks.html", survey=survey,
+                           help_text=_help_text(survey))
+
+
+def _help_text(survey) -> str:
+    """The configured help text; else the questionnaire's; else the built-in one."""
+    configured = current_app.config.get("HELPLINE_TEXT")
+    if configured:
+        return configured
+    end_help = survey.questionnaire.end_help or {}
+    if current_language() in end_help:
+        return end_help[current_language()]
+    return _("If something in the survey worried you, you can talk to someone you trust, "
+             "or call the children's helpline \"Nummer gegen Kummer\" on 116 111: free of "
+             "charge, anonymous, Monday to Saturday from 2 to 8 pm.")
+
+
+@bp.route("/survey/paused")
+def paused():
+    """After "pause": answers are saved; the same code continues later."""
+    return render_template("pupil/paused.html")
+
+
+@bp.errorhandler(Tampered)
+def tampered(error: Tampered):
+    """A post no browser of ours could send: refuse it, store nothing, say why."""
+    db.session.rollback()
+    return render_template("pupil/refused.html", message=error.message), 400
+
+
+@bp.errorhandler(CSRFError)
+def form_expired(_error: CSRFError):
+    """A form without a valid CSRF token: a stale page, or a post from elsewhere."""
+    db.session.rollback()
+    return render_template("pupil/refused.html", message=_(
+        "This page was open for too long or did not come from the survey. "
+        "Please go back and try again.")), 400
+
+
+@bp.errorhandler(429)
+def too_many_tries(_error):
+    """Too many refused codes from one place (or from everywhere): wait a little."""
+    return render_template("error.html", code=429, message=_(
+        "Too many wrong codes were tried. Please wait a minute and try again, "
+        "or ask your teacher.")), 429

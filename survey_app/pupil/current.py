@@ -1,0 +1,129 @@
+"""The pupil's current survey, language and page, as the views need them.
+
+This is the only module of the pupil package besides the views that reads the
+request's session; the services get plain values from here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import re
+
+from flask import current_app, session
+from markupsafe import Markup
+
+from analysis.questionnaire import Questionnaire
+from survey_app.extensions import db
+from survey_app.models import Response, Wave
+from survey_app.pupil.districts import district_choices, district_map, wave_districts
+from survey_app.pupil.conditions import visible_items
+from survey_app.pupil.form_builder import PREFIX, build_page_form
+from survey_app.pupil.navigation import next_page, previous_page
+from survey_app.pupil.texts import DEFAULT_LANGUAGE, LANGUAGES
+from survey_app.services import questionnaires
+
+
+class Tampered(Exception):
+    """A post that no page of ours produces; answered with 400 and a message."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class Survey:
+    """The session's response with its wave and questionnaire."""
+
+    response: Response
+    wave: Wave
+    questionnaire: Questionnaire
+
+
+def current_language() -> str:
+    """The interface language the pupil chose (German until they choose)."""
+    lang = session.get("lang")
+    return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def set_language(lang: str) -> None:
+    """Remember the pupil's language for the following pages."""
+    session["lang"] = lang
+
+
+def load_survey() -> Survey | None:
+    """The session's survey, or ``None`` when the pupil has not entered a code."""
+    response_id = session.get("response_id")
+    if not isinstance(response_id, int):
+        return None
+    response = db.session.get(Response, response_id)
+    if response is None:
+        return None
+    wave = db.session.get(Wave, response.wave_id)
+    questionnaire = questionnaires.find(
+        wave.questionnaire_id, wave.questionnaire_version, wave.questionnaire_hash,
+        current_app.config.get("QUESTIONNAIRE_DIRS"),
+    )
+    return Survey(response, wave, questionnaire)
+
+
+def needs_districts(page) -> bool:
+    """Whether a page asks for the district (so the wave's list must be read)."""
+    return any(item.type == "wave_list" for item in page.items)
+
+
+def page_form_class(survey: Survey, number: int):
+    """The form class of page ``number`` in the pupil's language, and the district map."""
+    page = survey.questionnaire.pages[number - 1]
+    districts = wave_districts(db.session, survey.wave) if needs_districts(page) else []
+    form_class = build_page_form(survey.questionnaire, page, current_language(),
+                                 district_choices(districts))
+    return form_class, (district_map(districts) if districts else None)
+
+
+def condition_css(page) -> Markup:
+    """CSS that shows an item only while the answer it depends on (same page) is chosen.
+
+    Works without JavaScript (``:has``); the server still drops answers to
+    items whose condition does not hold when the page is saved.
+    """
+    on_page = {item.code for item in page.items}
+    rules = []
+    for item in page.items:
+        condition = item.show_if
+        if condition is None or condition.item not in on_page:
+            continue
+        values = [re.sub(r"[^A-Za-z0-9_-]", "", str(v)) for v in condition.in_]
+        checked = ", ".join(f'[name="{PREFIX}{condition.item}"][value="{v}"]:checked'
+                            for v in values)
+        rules.append(f"#page-form:not(:has({checked})) #q-{item.code} {{ display: none; }}")
+    return Markup("\n".join(rules))
+
+
+def page_context(survey: Survey, number: int, answers: dict[str, str],
+                 missing: set[str]) -> dict:
+    """Everything ``pupil/page.html`` needs to show page ``number``."""
+    questionnaire = survey.questionnaire
+    page = questionnaire.pages[number - 1]
+    form_class, map_ = page_form_class(survey, number)
+    data = {PREFIX + item.code: answers.get(item.code) for item in page.items}
+    form = form_class(formdata=None, data=data, response_token=str(survey.response.id),
+                      page_id=page.id)
+    shown = visible_items(questionnaire, answers)
+    on_page = {item.code for item in page.items}
+    return {
+        "form": form,
+        "page": page,
+        "number": number,
+        "total": len(questionnaire.pages),
+        "questionnaire": questionnaire,
+        "district_map": map_,
+        "hidden": {item.code for item in page.items
+                   if item.code not in shown and not (
+                       item.show_if and item.show_if.item in on_page)},
+        "condition_css": condition_css(page),
+        "missing": missing,
+        "is_last": next_page(questionnaire, answers, number) is None,
+        "has_previous": previous_page(questionnaire, answers, number) is not None,
+    }

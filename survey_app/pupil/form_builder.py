@@ -1,0 +1,86 @@
+"""Build a page's WTForms form class from the questionnaire definition at run time.
+
+No item is written in Python or a template: each item of the page becomes a
+field named ``q_<code>`` (the prefix keeps item codes apart from the form's own
+fields), typed by the item's ``type``. The form also carries the pupil's
+response and the page it belongs to, so that a post for another response or
+another page is recognised and refused.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField
+from wtforms.validators import Regexp
+
+from analysis.questionnaire import DONT_KNOW, Page, Questionnaire
+from survey_app.pupil.fields import (
+    Choice,
+    ChoiceAnswerField,
+    NumberAnswerField,
+    TextAnswerField,
+)
+from survey_app.pupil.texts import text_for
+
+PREFIX = "q_"
+#: What the buttons of a page may ask for; ``lang:xx`` and ``clear:item`` carry a target.
+ACTION_PATTERN = r"^(next|back|save|submit|pause|lang:[a-z]{2,3}|clear:[a-z][a-z0-9_]{0,62})$"
+
+
+class PageForm(FlaskForm):
+    """Base of every page form: CSRF, the response, the page and the button pressed."""
+
+    response_token = HiddenField()
+    page_id = HiddenField()
+    action = HiddenField(validators=[Regexp(ACTION_PATTERN, message=_l(
+        "This button is not one of the page's buttons."))])
+
+    def item_fields(self):
+        """The answer fields, in page order."""
+        return [field for field in self if field.name.startswith(PREFIX)]
+
+    def answers(self) -> dict[str, str | None]:
+        """``{item code: stored value or None}`` for every item of the page."""
+        return {field.name[len(PREFIX):]: field.data for field in self.item_fields()}
+
+
+def _scale_choices(questionnaire: Questionnaire, scale_id: str, lang: str) -> list[Choice]:
+    scale = questionnaire.answer_scale(scale_id)
+    choices = [Choice(str(o.value), *text_for(o.label, lang), icon=o.icon) for o in scale.options]
+    if scale.prefer_not_to_say:
+        extra = scale.prefer_not_to_say
+        choices.append(Choice(str(extra.value), *text_for(extra.label, lang), extra=True))
+    return choices
+
+
+def make_field(item, questionnaire: Questionnaire, lang: str,
+               districts: Sequence[tuple[int, str]]):
+    """The unbound WTForms field for one item."""
+    label, text_lang = text_for(item.text, lang)
+    common = {"item": item, "text_lang": text_lang}
+    if item.type in ("single_choice", "rating", "yes_no"):
+        return ChoiceAnswerField(
+            label, choices=_scale_choices(questionnaire, item.answer_scale, lang), **common
+        )
+    if item.type == "wave_list":
+        choices = [Choice(str(did), name, lang) for did, name in districts]
+        if item.dont_know:
+            choices.append(Choice(DONT_KNOW, *text_for(item.dont_know, lang), extra=True))
+        return ChoiceAnswerField(label, choices=choices, **common)
+    if item.type == "number":
+        unit = text_for(item.unit, lang)[0] if item.unit else None
+        return NumberAnswerField(label, minimum=item.min, maximum=item.max, unit=unit, **common)
+    if item.type == "text":
+        return TextAnswerField(label, max_length=item.max_length, **common)
+    raise ValueError(f"item {item.code}: unknown type {item.type!r}")
+
+
+def build_page_form(questionnaire: Questionnaire, page: Page, lang: str,
+                    districts: Sequence[tuple[int, str]] = ()) -> type[PageForm]:
+    """A new form class with one field per item of ``page``."""
+    attrs = {PREFIX + item.code: make_field(item, questionnaire, lang, districts)
+             for item in page.items}
+    return type(f"PageForm_{page.id}", (PageForm,), attrs)

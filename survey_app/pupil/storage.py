@@ -1,0 +1,74 @@
+"""Writing answers safely when many pupils (or one pupil's two tabs) save at once.
+
+Two mechanisms work together:
+
+* :func:`lock_for_writing` makes a write transaction start as a writer. On
+  SQLite a deferred transaction that reads and then writes cannot wait for
+  another writer (upgrading its lock fails at once with "database is locked",
+  whatever ``busy_timeout`` says), so the write path opens its transaction
+  with ``BEGIN IMMEDIATE``, which waits its turn. On PostgreSQL the row being
+  changed (a response or an access code) is locked with ``SELECT ... FOR
+  UPDATE``, so two saves of one response run one after the other.
+* :func:`upsert_answers` inserts or updates each answer in one statement
+  (``ON CONFLICT (response_id, item_code) DO UPDATE``), so even without the
+  lock a repeated save overwrites and never duplicates.
+"""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+from sqlalchemy import delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from survey_app.models import Answer
+
+
+def lock_for_writing(session: Session) -> None:
+    """Start the session's transaction as a writer (SQLite: ``BEGIN IMMEDIATE``).
+
+    Call before the first query of a write path. Harmless on PostgreSQL, where
+    row locks (``with_for_update``) do the job.
+    """
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return
+    raw = connection.connection.driver_connection
+    if not raw.in_transaction:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def stored_answers(session: Session, response_id: int) -> dict[str, str]:
+    """``{item code: value}`` of every stored answer of a response."""
+    rows = session.execute(
+        select(Answer.item_code, Answer.value).where(Answer.response_id == response_id)
+    )
+    return {code: value for code, value in rows}
+
+
+def upsert_answers(session: Session, response_id: int, values: Mapping[str, str]) -> None:
+    """Insert or overwrite the answers ``{item code: value}`` of a response."""
+    if not values:
+        return
+    dialect = session.connection().dialect.name
+    insert = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}.get(dialect)
+    rows = [{"response_id": response_id, "item_code": code, "value": value}
+            for code, value in sorted(values.items())]
+    if insert is None:
+        raise NotImplementedError(f"answers cannot be saved on {dialect}")
+    statement = insert(Answer.__table__).values(rows)
+    statement = statement.on_conflict_do_update(
+        index_elements=["response_id", "item_code"],
+        set_={"value": statement.excluded.value},
+    )
+    session.execute(statement)
+
+
+def delete_answers(session: Session, response_id: int, codes) -> None:
+    """Remove the answers to ``codes`` (cleared by the pupil, or now hidden)."""
+    codes = sorted(set(codes))
+    if codes:
+        session.execute(
+            delete(Answer).where(Answer.response_id == response_id, Answer.item_code.in_(codes))
+        )
