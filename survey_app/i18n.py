@@ -9,7 +9,7 @@ Interface texts come from the gettext catalogues in ``survey_app/translations``
 from __future__ import annotations
 
 from babel import Locale
-from flask import session
+from flask import has_request_context, session
 
 DEFAULT_LOCALE = "de"
 #: Interface languages, in the order the language choice shows them.
@@ -17,7 +17,13 @@ LANGUAGES = ("de", "en", "tr", "ar", "uk")
 
 
 def select_locale() -> str:
-    """The locale for Flask-Babel: the session's choice if offered, else German."""
+    """The locale for Flask-Babel: the session's choice if offered, else German.
+
+    Outside a request (CLI commands, background jobs) there is no session:
+    German, the default, is used.
+    """
+    if not has_request_context():
+        return DEFAULT_LOCALE
     lang = session.get("lang")
     return lang if lang in LANGUAGES else DEFAULT_LOCALE
 

@@ -67,3 +67,12 @@ def test_sqlite_connections_are_safe_for_many_writers(clean_env, tmp_path):
             assert pragma("synchronous") == 2  # FULL
         db.engine.dispose()
     assert isinstance(sqlite3.sqlite_version, str)
+
+
+def test_translated_texts_work_outside_a_request(tmp_path):
+    """CLI commands format messages through gettext without a request."""
+    from flask_babel import gettext
+
+    app = create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "k" * 40})
+    with app.app_context():
+        assert gettext("Log in") in ("Log in", "Anmelden")
