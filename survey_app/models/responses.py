@@ -21,8 +21,9 @@ RESPONSE_STATES = ("in_progress", "submitted")
 class Response(db.Model):
     """One pupil's questionnaire: at most one per access code.
 
-    ``furthest_page`` is the index of the furthest page the pupil has reached,
-    so that coming back with the same code resumes there.
+    ``furthest_page`` counts the pages the pupil has moved past with Next
+    (0 = not started), so that coming back with the same code resumes at the
+    first page not yet seen.
     """
 
     __tablename__ = "response"
