@@ -60,6 +60,38 @@ def _positive_int(name: str, raw: str | int) -> int:
     return value
 
 
+def _limit_string(name: str, raw: Any) -> str:
+    """A rate limit in the ``limits`` notation (``"10 per minute;50 per hour"``)."""
+    from limits import parse_many
+
+    try:
+        if not str(raw).strip():
+            raise ValueError("empty")
+        parse_many(str(raw))
+    except ValueError:
+        raise ConfigError(f"{name} must be a rate limit such as '10 per minute;50 per hour', "
+                          f"got {raw!r}") from None
+    return str(raw)
+
+
+def _bounded_int(name: str, raw: str | int, maximum: int) -> int:
+    value = _positive_int(name, raw)
+    if value > maximum:
+        raise ConfigError(f"{name} may be at most {maximum}, got {value}")
+    return value
+
+
+#: Staff sessions and login limits: (key, default). Idle timeout in minutes (at most a
+#: day), absolute session length in hours (at most a week), login attempts per client
+#: address and per account tried.
+STAFF_DEFAULTS = {
+    "STAFF_IDLE_MINUTES": 30,
+    "STAFF_SESSION_HOURS": 10,
+    "STAFF_LOGIN_LIMIT": "10 per minute;50 per hour",
+    "STAFF_ACCOUNT_LOGIN_LIMIT": "20 per hour",
+}
+
+
 def build_config(instance_path: str, overrides: Mapping[str, Any] | None = None) -> dict:
     """Collect the app configuration from defaults, environment and overrides."""
     env = os.environ
@@ -82,6 +114,7 @@ def build_config(instance_path: str, overrides: Mapping[str, Any] | None = None)
         "WTF_CSRF_TIME_LIMIT": None,  # a pupil may stay on one page for long
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
     }
+    config.update({key: env.get(key, default) for key, default in STAFF_DEFAULTS.items()})
     config.update(overrides)
     if "SQLALCHEMY_DATABASE_URI" not in overrides:
         config["SQLALCHEMY_DATABASE_URI"] = database_url(
@@ -90,4 +123,10 @@ def build_config(instance_path: str, overrides: Mapping[str, Any] | None = None)
     if not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = env.get("SECRET_KEY") or instance_secret_key(instance_path)
     config["MIN_GROUP_SIZE"] = _positive_int("MIN_GROUP_SIZE", config["MIN_GROUP_SIZE"])
+    config["STAFF_IDLE_MINUTES"] = _bounded_int("STAFF_IDLE_MINUTES",
+                                                config["STAFF_IDLE_MINUTES"], 24 * 60)
+    config["STAFF_SESSION_HOURS"] = _bounded_int("STAFF_SESSION_HOURS",
+                                                 config["STAFF_SESSION_HOURS"], 7 * 24)
+    for key in ("STAFF_LOGIN_LIMIT", "STAFF_ACCOUNT_LOGIN_LIMIT"):
+        config[key] = _limit_string(key, config[key])
     return config

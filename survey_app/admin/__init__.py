@@ -16,4 +16,5 @@ def _admins_only():
     return require_roles("admin")
 
 
-from survey_app.admin import views_areas, views_audit, views_users, views_waves  # noqa: E402,F401
+from survey_app.admin import (views_areas, views_audit, views_edit, views_users,  # noqa: E402,F401
+                              views_waves)

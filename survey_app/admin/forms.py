@@ -107,6 +107,8 @@ class UserForm(FlaskForm):
     role = SelectField(_l("Role"), choices=choices((r, r) for r in ROLES), validators=[_required()])
     schools = SelectMultipleField(_l("Schools (coordinators)"), coerce=int)
     municipalities = SelectMultipleField(_l("Municipalities (planners)"), coerce=int)
+    regions = SelectMultipleField(_l("Add every municipality of these regions (planners)"),
+                                  coerce=int)
     active = BooleanField(_l("Active"), default=True)
     password = PasswordField(_l("Password (8-64 characters)"),
                              render_kw={"autocomplete": "new-password"})
@@ -130,3 +132,33 @@ class AuditFilterForm(FlaskForm):
     date_from = DateField(_l("From"), validators=[Optional()])
     date_to = DateField(_l("To"), validators=[Optional()])
     submit = SubmitField(_l("Filter"))
+
+
+class NameForm(FlaskForm):
+    """A new name for a region, municipality or school."""
+
+    name = StringField(_l("Name"), validators=[_required(), Length(max=160)])
+    submit = SubmitField(_l("Save"))
+
+
+class DistrictForm(FlaskForm):
+    """A district's code and name."""
+
+    code = StringField(_l("Code"), validators=[_required(), Length(max=40)])
+    name = StringField(_l("Name"), validators=[_required(), Length(max=120)])
+    submit = SubmitField(_l("Save"))
+
+
+class ClassEditForm(FlaskForm):
+    """Corrections to a class after import."""
+
+    name = StringField(_l("Class"), validators=[_required(), Length(max=40)])
+    grade = IntegerField(_l("Grade"), validators=[_required(), NumberRange(1, 13)])
+    enrolled = IntegerField(_l("Pupils enrolled"), validators=[Optional(), NumberRange(0, 200)])
+    submit = SubmitField(_l("Save"))
+
+
+class DeleteForm(FlaskForm):
+    """A button that deletes a record (refused while other records depend on it)."""
+
+    submit = SubmitField(_l("Delete"))

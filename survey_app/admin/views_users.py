@@ -11,7 +11,7 @@ from survey_app.admin.forms import UserEditForm, UserForm
 from survey_app.admin.views_areas import municipality_choices
 from survey_app.auth.helpers import actor_id, choices, show_error
 from survey_app.extensions import db
-from survey_app.models import School, StaffUser
+from survey_app.models import Region, School, StaffUser
 from survey_app.services.errors import InvalidInput
 from survey_app.services.staff import create_user, update_user
 
@@ -21,6 +21,8 @@ def _user_form(form_class=UserForm) -> UserForm:
     form.schools.choices = choices([(s.id, s.name) for s in
                             db.session.scalars(select(School).order_by(School.name))])
     form.municipalities.choices = choices(municipality_choices())
+    form.regions.choices = choices([(r.id, r.name) for r in
+                                    db.session.scalars(select(Region).order_by(Region.name))])
     return form
 
 
@@ -39,7 +41,8 @@ def new_user():
     if form.validate_on_submit():
         try:
             create_user(db.session, actor_id(), form.email.data, form.role.data,
-                        form.password.data or "", form.schools.data, form.municipalities.data)
+                        form.password.data or "", form.schools.data, form.municipalities.data,
+                        form.regions.data)
         except InvalidInput as error:
             db.session.rollback()
             problems = show_error(form, error)
@@ -65,7 +68,8 @@ def edit_user(user_id: int):
     if form.validate_on_submit():
         try:
             update_user(db.session, actor_id(), user, form.role.data, form.active.data,
-                        form.schools.data, form.municipalities.data, form.password.data or "")
+                        form.schools.data, form.municipalities.data, form.password.data or "",
+                        form.regions.data)
         except InvalidInput as error:
             db.session.rollback()
             if error.field == "new_password":

@@ -15,7 +15,8 @@ from survey_app.extensions import db
 from survey_app.models import Region, Wave
 from survey_app.services import monitoring, schools
 from survey_app.services.errors import InvalidInput
-from survey_app.services.waves import create_wave, questionnaire_files, set_wave_state
+from survey_app.services.waves import (create_wave, invalid_questionnaires,
+                                      questionnaire_choices, set_wave_state)
 
 
 @bp.route("/waves")
@@ -27,8 +28,8 @@ def waves():
 
 def _wave_form() -> WaveForm:
     form = WaveForm()
-    files = questionnaire_files(current_app.config.get("QUESTIONNAIRE_DIRS"))
-    form.questionnaire.choices = choices([(str(p), p.name) for p in files])
+    form.questionnaire.choices = choices(
+        questionnaire_choices(current_app.config.get("QUESTIONNAIRE_DIRS")))
     none = [("", "—")]
     form.municipality_id.choices = choices(none + municipality_choices())
     form.region_id.choices = choices(none + [(r.id, r.name) for r in
@@ -45,7 +46,7 @@ def new_wave():
         try:
             wave = create_wave(
                 db.session, actor_id(), name=form.name.data,
-                questionnaire_path=form.questionnaire.data,
+                questionnaire=form.questionnaire.data,
                 extra_dirs=current_app.config.get("QUESTIONNAIRE_DIRS"),
                 municipality_id=form.municipality_id.data, region_id=form.region_id.data,
                 grade_min=form.grade_min.data, grade_max=form.grade_max.data,
@@ -58,7 +59,9 @@ def new_wave():
             flash(_("Wave created. Add its classes next."), "success")
             return redirect(url_for("admin.wave", wave_id=wave.id))
     status = 422 if form.errors or problems else 200
-    return render_template("staff/admin/wave_new.html", form=form, problems=problems), status
+    invalid = invalid_questionnaires(current_app.config.get("QUESTIONNAIRE_DIRS"))
+    return render_template("staff/admin/wave_new.html", form=form, problems=problems,
+                           invalid=invalid), status
 
 
 def _school_choices(wave: Wave) -> list:

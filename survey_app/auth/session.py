@@ -19,9 +19,8 @@ from flask_login import LoginManager, login_user, logout_user
 from survey_app.extensions import db
 from survey_app.models import StaffUser
 
-#: Defaults; override with ``STAFF_IDLE_MINUTES`` / ``STAFF_SESSION_HOURS``.
-IDLE_MINUTES = 30
-SESSION_HOURS = 10
+#: Defaults: ``survey_app.config.STAFF_DEFAULTS`` (env ``STAFF_IDLE_MINUTES`` /
+#: ``STAFF_SESSION_HOURS``, validated by ``build_config``).
 
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
@@ -31,8 +30,8 @@ login_manager.login_message_category = "info"
 
 def _limits() -> tuple[float, float]:
     config = current_app.config
-    idle = float(config.get("STAFF_IDLE_MINUTES", IDLE_MINUTES)) * 60
-    absolute = float(config.get("STAFF_SESSION_HOURS", SESSION_HOURS)) * 3600
+    idle = float(config["STAFF_IDLE_MINUTES"]) * 60
+    absolute = float(config["STAFF_SESSION_HOURS"]) * 3600
     return idle, absolute
 
 

@@ -20,11 +20,11 @@ HOME = {"admin": "admin.index", "coordinator": "school.index", "planner": "auth.
 
 
 def _client_limit() -> str:
-    return current_app.config.get("STAFF_LOGIN_LIMIT", "10 per minute;50 per hour")
+    return current_app.config["STAFF_LOGIN_LIMIT"]
 
 
 def _account_limit() -> str:
-    return current_app.config.get("STAFF_ACCOUNT_LOGIN_LIMIT", "20 per hour")
+    return current_app.config["STAFF_ACCOUNT_LOGIN_LIMIT"]
 
 
 def _account_key() -> str:

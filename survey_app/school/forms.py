@@ -40,3 +40,12 @@ class ConfirmForm(FlaskForm):
     """A button that changes something (void unused codes, close, reopen)."""
 
     submit = SubmitField(_l("Confirm"))
+
+
+class EnrolledForm(FlaskForm):
+    """The number of pupils on the class list (the response rate's denominator)."""
+
+    enrolled = IntegerField(_l("Pupils enrolled"),
+                            validators=[InputRequired(_l("Please enter a number.")),
+                                        NumberRange(0, 200)])
+    submit = SubmitField(_l("Correct the number"))

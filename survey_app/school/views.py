@@ -14,8 +14,9 @@ from survey_app.auth.roles import check_school, visible_school_ids
 from survey_app.extensions import db
 from survey_app.models import SchoolClass, Wave
 from survey_app.school import bp
-from survey_app.school.forms import ConfirmForm, GenerateCodesForm, ReplaceCodeForm, VoidCodeForm
-from survey_app.services import codes, monitoring
+from survey_app.school.forms import (ConfirmForm, EnrolledForm, GenerateCodesForm,
+                                     ReplaceCodeForm, VoidCodeForm)
+from survey_app.services import codes, monitoring, schools
 from survey_app.services.code_sheets import SheetHeading, code_sheet_pdf
 from survey_app.services.errors import InvalidInput
 
@@ -68,6 +69,8 @@ def _class_page(school_class: SchoolClass, forms: dict | None = None, problems=(
             formdata=None, count=max(row.enrolled - row.issued, 1) if row.enrolled else 25),
         replace_form=forms.get("replace") or ReplaceCodeForm(formdata=None),
         void_form=forms.get("void") or VoidCodeForm(formdata=None),
+        enrolled_form=forms.get("enrolled") or EnrolledForm(formdata=None,
+                                                            enrolled=school_class.enrolled),
         confirm_form=ConfirmForm(formdata=None)), status
 
 
@@ -164,4 +167,21 @@ def class_state(class_id: int):
         db.session.commit()
         flash(_("The class is closed.") if state == "closed" else _("The class is open again."),
               "success")
+    return redirect(url_for("school.school_class", class_id=school_class.id))
+
+
+@bp.route("/classes/<int:class_id>/enrolled", methods=["POST"])
+def class_enrolled(class_id: int):
+    """Correct the number of pupils enrolled (coordinators: while the wave is not closed)."""
+    school_class = _class(class_id)
+    form = EnrolledForm()
+    if not form.validate_on_submit():
+        return _class_page(school_class, {"enrolled": form}, status=422)
+    try:
+        schools.set_enrolled(db.session, actor_id(), school_class.id, form.enrolled.data)
+    except InvalidInput as error:
+        db.session.rollback()
+        return _class_page(school_class, {"enrolled": form}, show_error(form, error), 422)
+    db.session.commit()
+    flash(_("The number of pupils enrolled is corrected."), "success")
     return redirect(url_for("school.school_class", class_id=school_class.id))

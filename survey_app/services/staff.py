@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from survey_app.services.passwords import (hash_password, needs_rehash, policy_problem,
                                            verify_password)
-from survey_app.models import Municipality, School, StaffUser
+from survey_app.models import Municipality, Region, School, StaffUser
 from survey_app.models.staff import ROLES
 from survey_app.services import audit
 from survey_app.services.errors import InvalidInput
@@ -48,7 +48,20 @@ def find_by_email(session: Session, email: str) -> StaffUser | None:
 
 
 def _scope(session: Session, role: str, school_ids: Iterable[int],
-           municipality_ids: Iterable[int]) -> tuple[list[School], list[Municipality]]:
+           municipality_ids: Iterable[int],
+           region_ids: Iterable[int] = ()) -> tuple[list[School], list[Municipality]]:
+    """The schools and municipalities of an account; ``region_ids`` add all of a region's.
+
+    A planner for a whole region gets every municipality the region has now (the
+    model links planners to municipalities only); one added to the region later is
+    assigned on the account page.
+    """
+    region_ids = list(region_ids) if role == "planner" else []
+    if any(session.get(Region, i) is None for i in region_ids):
+        raise InvalidInput(_("Unknown region."), field="regions")
+    municipality_ids = list(dict.fromkeys([*municipality_ids, *session.scalars(
+        select(Municipality.id).where(Municipality.region_id.in_(region_ids))
+        .order_by(Municipality.id))])) if region_ids else list(municipality_ids)
     schools = [session.get(School, i) for i in school_ids] if role == "coordinator" else []
     municipalities = ([session.get(Municipality, i) for i in municipality_ids]
                       if role == "planner" else [])
@@ -57,13 +70,15 @@ def _scope(session: Session, role: str, school_ids: Iterable[int],
     if role == "coordinator" and not schools:
         raise InvalidInput(_("A coordinator needs at least one school."), field="schools")
     if role == "planner" and not municipalities:
-        raise InvalidInput(_("A planner needs at least one municipality."),
+        raise InvalidInput(_("A planner needs at least one municipality (a chosen region "
+                             "without municipalities adds none)."),
                            field="municipalities")
     return schools, municipalities
 
 
 def create_user(session: Session, actor_id: int | None, email: str, role: str, password: str,
-                school_ids: Iterable[int] = (), municipality_ids: Iterable[int] = ()) -> StaffUser:
+                school_ids: Iterable[int] = (), municipality_ids: Iterable[int] = (),
+                region_ids: Iterable[int] = ()) -> StaffUser:
     """Create an account; raises :class:`InvalidInput` and changes nothing on bad input."""
     email = normalise_email(email)
     if role not in ROLES:
@@ -74,7 +89,7 @@ def create_user(session: Session, actor_id: int | None, email: str, role: str, p
         raise InvalidInput(_("An account with this e-mail address exists already."),
                            field="email")
     _check_password(password, email)
-    schools, municipalities = _scope(session, role, school_ids, municipality_ids)
+    schools, municipalities = _scope(session, role, school_ids, municipality_ids, region_ids)
     user = StaffUser(email=email, role=role, password_hash=hash_password(password),
                      schools=schools, municipalities=municipalities)
     session.add(user)
@@ -86,7 +101,7 @@ def create_user(session: Session, actor_id: int | None, email: str, role: str, p
 
 def update_user(session: Session, actor_id: int, user: StaffUser, role: str, active: bool,
                 school_ids: Iterable[int] = (), municipality_ids: Iterable[int] = (),
-                new_password: str = "") -> StaffUser:
+                new_password: str = "", region_ids: Iterable[int] = ()) -> StaffUser:
     """Change role, scope, active flag and optionally the password of an account.
 
     Deactivating an account or setting a new password ends its sessions.
@@ -99,7 +114,7 @@ def update_user(session: Session, actor_id: int, user: StaffUser, role: str, act
                            field="role")
     if new_password:
         _check_password(new_password, user.email, field="new_password")
-    schools, municipalities = _scope(session, role, school_ids, municipality_ids)
+    schools, municipalities = _scope(session, role, school_ids, municipality_ids, region_ids)
     changes = {"role": role, "active": active, "schools": [s.id for s in schools],
                "municipalities": [m.id for m in municipalities],
                "password_changed": bool(new_password)}

@@ -1,7 +1,8 @@
 """Survey waves: set up with a pinned questionnaire, opened and closed.
 
-A wave can only be set up with a questionnaire file that validates; the
-problems of one that does not are shown (``file:line: message``).
+A wave can only be set up with a questionnaire definition that validates,
+chosen by the opaque key ``id@version`` (the form never shows server paths);
+the problems of files that do not validate are listed (``file:line: message``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from sqlalchemy.orm import Session
 from survey_app.models import Municipality, Region, Wave
 from survey_app.services import audit
 from survey_app.services.errors import InvalidInput
-from survey_app.services.questionnaires import search_dirs
+from survey_app.services.questionnaires import available, search_dirs
 
 
 def questionnaire_files(extra_dirs: str | None) -> list[Path]:
@@ -24,13 +25,54 @@ def questionnaire_files(extra_dirs: str | None) -> list[Path]:
     return [path for folder in search_dirs(extra_dirs) for path in sorted(folder.glob("*.yaml"))]
 
 
-def create_wave(session: Session, actor_id: int, *, name: str, questionnaire_path: str,
+def questionnaire_key(questionnaire) -> str:
+    """The opaque form value of a definition: ``id@version`` (never a server path)."""
+    return f"{questionnaire.id}@{questionnaire.version}"
+
+
+def questionnaire_choices(extra_dirs: str | None) -> list[tuple[str, str]]:
+    """``(id@version, label)`` of every definition that validates."""
+    return [(questionnaire_key(q), f"{q.id} {q.version}") for q in available(extra_dirs)]
+
+
+def invalid_questionnaires(extra_dirs: str | None) -> list[str]:
+    """``file:line: message`` (file name only) of every definition file that does not validate.
+
+    Such files cannot be chosen for a wave; the page lists why.
+    """
+    from analysis.questionnaire import QuestionnaireError, load
+
+    problems: list[str] = []
+    for path in questionnaire_files(extra_dirs):
+        try:
+            load(path)
+        except QuestionnaireError as error:
+            problems += [f"{Path(p.file).name}:{p.line}: {p.message}" for p in error.problems]
+        except Exception as error:  # noqa: BLE001 - unreadable is invalid too
+            problems.append(f"{path.name}: {type(error).__name__}")
+    return problems
+
+
+def resolve_questionnaire(key: str, extra_dirs: str | None):
+    """The valid definition with key ``id@version``; :class:`InvalidInput` otherwise."""
+    matches = [q for q in available(extra_dirs) if questionnaire_key(q) == key]
+    if not matches:
+        raise InvalidInput(_("Unknown questionnaire version. Please choose one from the list."),
+                           field="questionnaire")
+    if len({q.content_hash for q in matches}) > 1:
+        raise InvalidInput(_("Two different files define %(key)s; remove one of them first.",
+                             key=key), field="questionnaire")
+    return matches[0]
+
+
+def create_wave(session: Session, actor_id: int, *, name: str, questionnaire: str,
                 extra_dirs: str | None, municipality_id: int | None, region_id: int | None,
                 grade_min: int, grade_max: int, opens_on: dt.date,
                 closes_on: dt.date) -> Wave:
-    """Set up a draft wave; raises :class:`InvalidInput` naming the field at fault."""
-    from analysis.questionnaire import QuestionnaireError, load
+    """Set up a draft wave; raises :class:`InvalidInput` naming the field at fault.
 
+    ``questionnaire`` is the key ``id@version`` of a definition that validates.
+    """
     name = name.strip()
     if session.scalar(select(Wave).where(Wave.name == name)):
         raise InvalidInput(_("A wave with this name exists already."), field="name")
@@ -47,18 +89,7 @@ def create_wave(session: Session, actor_id: int, *, name: str, questionnaire_pat
     if closes_on < opens_on:
         raise InvalidInput(_("The closing date must not be before the opening date."),
                            field="closes_on")
-    allowed = {str(p): p for p in questionnaire_files(extra_dirs)}
-    if questionnaire_path not in allowed:
-        raise InvalidInput(_("Unknown questionnaire file."), field="questionnaire")
-    try:
-        questionnaire = load(allowed[questionnaire_path])
-    except QuestionnaireError as error:
-        raise InvalidInput(_("This questionnaire version does not validate; fix the file "
-                             "first."), field="questionnaire",
-                           problems=[str(p) for p in error.problems]) from None
-    except Exception as error:  # noqa: BLE001 - any unreadable file is bad input here
-        raise InvalidInput(_("This questionnaire file cannot be read: %(error)s",
-                             error=type(error).__name__), field="questionnaire") from None
+    questionnaire = resolve_questionnaire(questionnaire, extra_dirs)
     wave = Wave(name=name, questionnaire_id=questionnaire.id,
                 questionnaire_version=questionnaire.version,
                 questionnaire_hash=questionnaire.content_hash, municipality_id=municipality_id,

@@ -50,6 +50,8 @@ class World:
     codes_b: list[str]
     users: dict[str, int] = field(default_factory=dict)
     emails: dict[str, str] = field(default_factory=dict)
+    region_id: int = 0
+    districts: list[int] = field(default_factory=list)
 
 
 def make_world() -> World:
@@ -85,7 +87,9 @@ def make_world() -> World:
     db.session.commit()
     return World(wave.id, school_a.municipality_id, school_a.id, school_b.id, city.class_id,
                  city.closed_class_id, class_b.id, city.codes[:4], codes_b,
-                 {k: u.id for k, u in users.items()}, {k: u.email for k, u in users.items()})
+                 {k: u.id for k, u in users.items()}, {k: u.email for k, u in users.items()},
+                 school_a.municipality.region_id,
+                 [d.id for d in school_a.municipality.districts])
 
 
 @pytest.fixture

@@ -51,7 +51,7 @@ def test_regions_municipalities_and_schools(app, admin, world):
 
 
 def wave_data(**changes):
-    data = {"name": "Welle 2027", "questionnaire": str(FILES / "small.yaml"),
+    data = {"name": "Welle 2027", "questionnaire": "small_example@1.0",
             "municipality_id": "1", "region_id": "", "grade_min": "5", "grade_max": "7",
             "opens_on": "2027-03-01", "closes_on": "2027-03-31"}
     data.update(changes)
@@ -86,6 +86,10 @@ def test_create_open_and_close_a_wave(app, admin, world):
     # WTForms' own messages follow the locale (German by default): check the field
     ({"opens_on": "1.3.2027"}, 'id="opens_on-error"'),
     ({"questionnaire": "/etc/passwd"}, 'id="questionnaire-error"'),
+    # a server path (the old option value) or an unknown key: not a choice of the list
+    ({"questionnaire": str(FILES / "small.yaml")}, 'id="questionnaire-error"'),
+    ({"questionnaire": "small_example@9.9"}, 'id="questionnaire-error"'),
+    ({"questionnaire": ""}, 'id="questionnaire-error"'),
 ])
 def test_bad_wave_input_is_shown_next_to_the_field(app, admin, world, changes, message):
     before = count(app, Wave)
@@ -102,12 +106,47 @@ def test_a_questionnaire_that_does_not_validate_is_refused(app, admin, world, tm
         "answer_scales:", "answer_scalez:", 1)
     (tmp_path / "broken.yaml").write_text(broken, encoding="utf-8")
     app.config["QUESTIONNAIRE_DIRS"] = f"{FILES}:{tmp_path}"
+    page = admin.get("/admin/waves/new")
+    assert "do not validate" in page.text
+    assert "broken.yaml:10: (top level): unknown field" in page.text
+    assert 'value="small_example@2.0"' not in page.text
     before = count(app, Wave)
-    result = post(admin, "/admin/waves/new",
-                  **wave_data(questionnaire=str(tmp_path / "broken.yaml")))
-    assert result.status_code == 422
-    assert "does not validate" in result.text
-    assert "broken.yaml:10: (top level): unknown field" in result.text
+    result = post(admin, "/admin/waves/new", **wave_data(questionnaire="small_example@2.0"))
+    assert result.status_code == 422 and 'id="questionnaire-error"' in result.text
+    assert count(app, Wave) == before
+
+
+def test_the_service_refuses_unknown_keys_itself(app, world):
+    from survey_app.services.errors import InvalidInput
+    from survey_app.services.waves import create_wave
+
+    with app.test_request_context():
+        for key in ("small_example@9.9", str(FILES / "small.yaml"), "../small.yaml@1.0"):
+            with pytest.raises(InvalidInput, match="Unknown questionnaire version") as error:
+                create_wave(db.session, world.users["admin"], name="X", questionnaire=key,
+                            extra_dirs=str(FILES), municipality_id=world.municipality_id,
+                            region_id=None, grade_min=5, grade_max=6,
+                            opens_on=dt.date(2027, 3, 1), closes_on=dt.date(2027, 3, 2))
+            assert error.value.field == "questionnaire"
+        db.session.rollback()
+    assert count(app, Wave) == 1
+
+
+def test_questionnaire_choices_are_keys_not_server_paths(app, admin, world):
+    page = admin.get("/admin/waves/new")
+    assert '<option value="small_example@1.0">small_example 1.0</option>' in page.text
+    assert str(FILES) not in page.text and ".yaml" not in page.text
+
+
+def test_two_files_with_the_same_key_and_different_content_are_refused(app, admin, world,
+                                                                       tmp_path):
+    copy = (FILES / "small.yaml").read_text(encoding="utf-8") + "\n# changed\n"
+    (tmp_path / "copy.yaml").write_text(copy, encoding="utf-8")
+    app.config["QUESTIONNAIRE_DIRS"] = f"{FILES}:{tmp_path}"
+    before = count(app, Wave)
+    result = post(admin, "/admin/waves/new", **wave_data())
+    assert result.status_code == 422 and "Two different files define small_example@1.0" \
+        in result.text
     assert count(app, Wave) == before
 
 

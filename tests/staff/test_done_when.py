@@ -33,7 +33,7 @@ def test_admin_sets_up_coordinator_prints_pupil_answers_coordinator_sees_it(app,
     # 1. the admin creates and opens a wave
     created = admin.post("/admin/waves/new", data={
         "csrf_token": token_of(admin), "name": "Stadtbefragung", "questionnaire":
-        str(FILES / "small.yaml"), "municipality_id": str(world.municipality_id),
+        "small_example@1.0", "municipality_id": str(world.municipality_id),
         "region_id": "", "grade_min": "5", "grade_max": "7", "opens_on": today.isoformat(),
         "closes_on": (today + dt.timedelta(days=20)).isoformat()})
     assert created.status_code == 302

@@ -46,11 +46,26 @@ CASES = {
     "admin.edit_user": [(lambda w: {"user_id": w.users["spare"]}, ADMIN),
                         (lambda w: {"user_id": w.users["admin"]}, ADMIN)],
     "admin.audit_log": [(lambda w: {}, ADMIN)],
+    # Corrections; the delete cases are chosen so that the admin's request is refused for
+    # dependent records (region, municipality, school, class) or deletes a spare district
+    # that no other case uses afterwards.
+    "admin.edit_region": [(lambda w: {"region_id": w.region_id}, ADMIN)],
+    "admin.delete_region": [(lambda w: {"region_id": w.region_id}, ADMIN)],
+    "admin.edit_municipality": [(lambda w: {"municipality_id": w.municipality_id}, ADMIN)],
+    "admin.delete_municipality": [(lambda w: {"municipality_id": w.municipality_id}, ADMIN)],
+    "admin.edit_district": [(lambda w: {"district_id": w.districts[0]}, ADMIN)],
+    "admin.delete_district": [(lambda w: {"district_id": w.districts[-1]}, ADMIN)],
+    "admin.edit_school": [(lambda w: {"school_id": w.school_a}, ADMIN),
+                          (lambda w: {"school_id": w.school_b}, ADMIN)],
+    "admin.delete_school": [(lambda w: {"school_id": w.school_a}, ADMIN)],
+    "admin.edit_class": [(lambda w: {"class_id": w.class_a}, ADMIN),
+                         (lambda w: {"class_id": w.class_b}, ADMIN)],
+    "admin.delete_class": [(lambda w: {"class_id": w.class_b}, ADMIN)],
     "school.index": [(lambda w: {}, SCHOOL_STAFF)],
     "school.wave": [(lambda w: {"wave_id": w.wave_id}, SCHOOL_STAFF)],
 }
 for _endpoint in ("school.school_class", "school.generate", "school.replace", "school.void",
-                  "school.void_unused", "school.class_state"):
+                  "school.void_unused", "school.class_state", "school.class_enrolled"):
     CASES[_endpoint] = [
         (lambda w: {"class_id": w.class_a}, {"admin", "coord_a"}),
         (lambda w: {"class_id": w.class_a_closed}, {"admin", "coord_a"}),
@@ -60,7 +75,7 @@ for _endpoint in ("school.school_class", "school.generate", "school.replace", "s
 #: Form data that a permitted request could act on: refusals must hold anyway.
 PAYLOAD = {"count": "2", "state": "closed", "name": "Neu", "lost": "", "code": "",
            "email": "new@example.org", "role": "admin", "password": "noch ein passwort",
-           "region_id": "1", "municipality_id": "1", "school_id": "1", "grade": "5",
+           "region_id": "1", "municipality_id": "1", "school_id": "1", "grade": "5", "enrolled": "22",
            "content": "school,class,grade,enrolled\nTestschule,9z,9,20\n"}
 
 
