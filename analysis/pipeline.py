@@ -13,13 +13,13 @@ import numpy as np
 import pandas as pd
 
 from analysis.disclosure import apply_disclosure_control
-from analysis.estimation import compare_to_city, post_stratify, survey_design
+from analysis.estimation import compare_to_city, compare_waves, post_stratify, survey_design
 from analysis.questionnaire.model import DONT_KNOW, Questionnaire
 from analysis.scoring import CATEGORY_ORDER
 from analysis.small_area import fay_herriot
 
 __all__ = ["ESTIMATE_COLUMNS", "SMALL_AREA_COLUMNS", "add_small_area_estimates", "analyse",
-           "measures", "weight_to_enrolment"]
+           "compare_with_previous", "measures", "weight_to_enrolment"]
 
 #: Columns of the Fay-Herriot model, shown beside (never instead of) the direct estimate.
 SMALL_AREA_COLUMNS = ("sae_estimate", "sae_rmse", "sae_shrinkage")
@@ -145,6 +145,47 @@ def add_small_area_estimates(estimates: pd.DataFrame, by: str = "district",
         out.loc[part.index, "sae_rmse"] = table["rmse"].to_numpy()
         out.loc[part.index, "sae_shrinkage"] = table["gamma"].to_numpy()
     return out
+
+
+def compare_with_previous(table: pd.DataFrame, previous: pd.DataFrame,
+                          adjust: str = "holm") -> pd.DataFrame:
+    """Add the change since the previous wave: ``diff_previous, p_value_previous,
+    p_adjusted_previous``.
+
+    ``previous`` is the published table of the earlier wave (as written by
+    :func:`analyse`); rows suppressed in either wave get no comparison, so
+    nothing hidden is revealed by a difference. The waves are independent
+    samples (:func:`analysis.estimation.compare_waves`); p-values are adjusted
+    across the groups of each measure.
+
+    Examples
+    --------
+    >>> keys = {"group_var": "district", "group": ["a", "b"], "measure": "x",
+    ...         "statistic": "mean", "df": 12.0}
+    >>> now = pd.DataFrame({**keys, "estimate": [3.5, 3.0], "se": [0.3, 0.2]})
+    >>> before = pd.DataFrame({**keys, "estimate": [3.1, None], "se": [0.4, None]})
+    >>> compare_with_previous(now, before)["diff_previous"].round(6).tolist()
+    [0.4, nan]
+    """
+    keys = ["group_var", "group", "measure", "statistic"]
+    previous = previous.copy()
+    for column in keys:
+        previous[column] = previous[column].astype(str)
+    current = table.copy()
+    for column in keys:
+        current[column] = current[column].astype(str)
+    usable = lambda t: t[t["estimate"].notna() & t["se"].notna()]  # noqa: E731
+    changes = compare_waves(usable(current), usable(previous), adjust=adjust)
+    changes = changes[keys + ["diff", "p_value", "p_adjusted"]].rename(columns={
+        "diff": "diff_previous", "p_value": "p_value_previous",
+        "p_adjusted": "p_adjusted_previous"})
+    merged = current.merge(changes, on=keys, how="left")
+    city = merged["group"] == "all"  # a family of one test: nothing to adjust
+    merged.loc[city, "p_adjusted_previous"] = merged.loc[city, "p_value_previous"]
+    merged.index = table.index
+    for column in keys:
+        merged[column] = table[column]
+    return merged
 
 
 def weight_to_enrolment(scored: pd.DataFrame, enrolment: pd.DataFrame, *, count: str = "pupils",

@@ -13,7 +13,7 @@ import pandas as pd
 from analysis.scoring import recode_items
 from analysis.questionnaire.model import Questionnaire
 
-__all__ = ["RESPONSE_COLUMNS", "read_enrolment", "read_responses"]
+__all__ = ["RESPONSE_COLUMNS", "read_enrolment", "read_estimates", "read_responses"]
 
 #: Columns every responses file starts with (design section 4); ``weight`` is optional.
 RESPONSE_COLUMNS = ("response_id", "wave", "school", "class", "district", "grade", "gender",
@@ -110,6 +110,39 @@ def read_enrolment(path: str | Path, count: str = "pupils") -> pd.DataFrame:
         raise ValueError(f"{path.name}: line {line}: {count!r} must be a number of pupils")
     frame[count] = pupils
     return frame
+
+
+def read_estimates(path: str | Path) -> pd.DataFrame:
+    """A published estimates table (CSV from ``wellbeing analyse``), e.g. of the last wave.
+
+    Group and measure names stay text (district "01" is not the number 1);
+    the quote that neutralised spreadsheet formulas on writing is removed.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "last.csv"
+    >>> _ = path.write_text("group_var,group,measure,statistic,n,estimate,se,df\\n"
+    ...                     "district,01,mood,mean,40,3.2,0.1,9\\n", encoding="utf-8")
+    >>> table = read_estimates(path)
+    >>> table["group"].tolist(), float(table["estimate"].iloc[0])
+    (['01'], 3.2)
+    """
+    path = Path(path)
+    keys = ["group_var", "group", "measure", "statistic"]
+    frame = _read_csv(path, dtype={k: str for k in keys})
+    missing = [c for c in keys + ["estimate", "se", "df"] if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{path.name}: not an estimates table (no column {missing[0]!r})")
+    for key in keys:
+        frame[key] = frame[key].map(_unneutralise, na_action="ignore")
+    for column in ("estimate", "se", "df"):
+        frame[column] = pd.to_numeric(frame[column], errors="coerce")
+    return frame
+
+
+def _unneutralise(text: str) -> str:
+    return text[1:] if len(text) > 1 and text[0] == "'" and text[1] in "=+-@\t\r" else text
 
 
 def _read_csv(path: Path, dtype: dict) -> pd.DataFrame:

@@ -129,9 +129,13 @@ def score(questionnaire_path, responses_path, out) -> None:
               help="Column with the primary sampling unit.")
 @click.option("--min-n", "min_n", type=click.IntRange(min=1), default=None,
               help="Smallest group published (default: MIN_GROUP_SIZE or 10).")
+@click.option("--previous", "previous_path", type=click.Path(),
+              help="Estimates of the previous wave (a CSV written by 'wellbeing analyse'): "
+                   "adds the change since then with adjusted p-values.")
 @_OUT_FILE
 @_clean_errors
-def analyse(questionnaire_path, responses_path, enrolment_path, by, cluster, min_n, out) -> None:
+def analyse(questionnaire_path, responses_path, enrolment_path, by, cluster, min_n,
+            previous_path, out) -> None:
     """Write disclosure-controlled estimates by group (design section 4 columns)."""
     from analysis.estimation import survey_design
     from analysis.exporting import output_format, write_estimates
@@ -160,6 +164,11 @@ def analyse(questionnaire_path, responses_path, enrolment_path, by, cluster, min
     else:
         data = scored
     table = estimate(data, q, by=by, cluster=cluster, min_n=threshold)
+    if previous_path:
+        from analysis.pipeline import compare_with_previous
+        from analysis.reading import read_estimates
+
+        table = compare_with_previous(table, read_estimates(previous_path))
     write_estimates(table, out)
     click.echo(f"wrote {len(table)} estimates ({int(table['suppressed'].sum())} suppressed, "
                f"min n {threshold}) by {by} to {out}")

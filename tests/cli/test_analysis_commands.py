@@ -15,6 +15,7 @@ from survey_app.cli import main
 
 FILES = Path(__file__).parents[1] / "questionnaire" / "files"
 SMALL = str(FILES / "small.yaml")
+KEYS = ["group_var", "group", "measure", "statistic"]
 CONTRACT = ["group_var", "group", "measure", "statistic", "n", "estimate", "se", "ci_low",
             "ci_high", "suppressed", "diff_city", "p_value", "p_adjusted"]
 
@@ -177,3 +178,29 @@ def test_not_a_csv_and_bad_environment(city, tmp_path):
              "--out", tmp_path / "s.csv"), "empty.csv")
     _bad(run("analyse", "--questionnaire", SMALL, "--responses", city / "responses.csv",
              "--out", tmp_path / "e.csv", env={"MIN_GROUP_SIZE": "ten"}), "MIN_GROUP_SIZE")
+
+
+def test_analyse_compares_with_the_previous_wave(city, tmp_path):
+    """Second wave against the first: change, p-value, none where either is hidden."""
+    last = tmp_path / "last"
+    assert run("simulate", "--pupils", 1200, "--districts", 6, "--schools", 12, "--seed", 99,
+               "--questionnaire", SMALL, "--out", last).exit_code == 0
+    before, now = tmp_path / "2024.csv", tmp_path / "2026.csv"
+    assert run("analyse", "--questionnaire", SMALL, "--responses", last / "responses.csv",
+               "--min-n", 170, "--out", before).exit_code == 0
+    result = run("analyse", "--questionnaire", SMALL, "--responses", city / "responses.csv",
+                 "--min-n", 170, "--previous", before, "--out", now)
+    assert result.exit_code == 0, result.output
+    old = pd.read_csv(before, dtype={"group": str}).set_index(KEYS)
+    new = pd.read_csv(now, dtype={"group": str}).set_index(KEYS)
+    both = new.join(old[["estimate"]].rename(columns={"estimate": "estimate_last"}), how="inner")
+    compared = both[both["estimate"].notna() & both["estimate_last"].notna()]
+    assert len(compared) > 20
+    assert (compared["diff_previous"] - (compared["estimate"] - compared["estimate_last"])
+            ).abs().max() < 1e-9
+    assert compared["p_adjusted_previous"].ge(compared["p_value_previous"]).all()
+    hidden = both[both["estimate"].isna() | both["estimate_last"].isna()]
+    assert len(hidden) > 0 and hidden["diff_previous"].isna().all()
+    missing = run("analyse", "--questionnaire", SMALL, "--responses", city / "responses.csv",
+                  "--previous", tmp_path / "none.csv", "--out", tmp_path / "x.csv")
+    _bad(missing, "none.csv")
