@@ -57,6 +57,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from survey_app.errors import register_error_handlers
 
     register_error_handlers(app)
+    from survey_app.labels import register_labels
+
+    register_labels(app)
     for package in BLUEPRINTS:
         app.register_blueprint(importlib.import_module(package).bp)
     return app

@@ -12,6 +12,8 @@ from babel import Locale
 from flask import has_request_context, session
 
 DEFAULT_LOCALE = "de"
+#: Messages of services called from the command line match the CLI's own English.
+COMMAND_LINE_LOCALE = "en"
 #: Interface languages, in the order the language choice shows them.
 LANGUAGES = ("de", "en", "tr", "ar", "uk")
 
@@ -20,10 +22,10 @@ def select_locale() -> str:
     """The locale for Flask-Babel: the session's choice if offered, else German.
 
     Outside a request (CLI commands, background jobs) there is no session:
-    German, the default, is used.
+    messages are in English, like the command line's own texts.
     """
     if not has_request_context():
-        return DEFAULT_LOCALE
+        return COMMAND_LINE_LOCALE
     lang = session.get("lang")
     return lang if lang in LANGUAGES else DEFAULT_LOCALE
 

@@ -49,7 +49,10 @@ def load_user(user_id: str) -> StaffUser | None:
     idle, absolute = _limits()
     if (now - session.get("staff_seen_at", 0) > idle
             or now - session.get("staff_login_at", 0) > absolute):
+        lang = session.get("lang")
         session.clear()
+        if lang:  # as when logging in: only the chosen interface language is kept
+            session["lang"] = lang
         flash(_l("Your session has expired. Please log in again."), "info")
         return None
     session["staff_seen_at"] = now

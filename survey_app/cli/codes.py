@@ -54,8 +54,7 @@ def generate(wave_ref: str, school_ref: str, class_ref: str, count: int,
     school_class = _one(db.session, SchoolClass, class_ref, "class", wave_id=wave.id,
                         school_id=school.id)
     try:
-        with current_app.test_request_context():  # a locale for the messages (see users.py)
-            plain = issue_codes(db.session, None, school_class.id, count)
+        plain = issue_codes(db.session, None, school_class.id, count)
     except InvalidInput as error:
         db.session.rollback()
         raise click.ClickException(error.message) from None

@@ -11,7 +11,6 @@ from __future__ import annotations
 import sys
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
 from survey_app.models.staff import ROLES
@@ -50,11 +49,8 @@ def create(role: str, email: str, schools: tuple[str, ...],
                         for m in municipalities]
     password = _read_password()
     try:
-        # Messages are translated with Flask-Babel, whose locale comes from the
-        # request's session: give it an empty request, as a web request would.
-        with current_app.test_request_context():
-            user = create_user(db.session, None, email, role, password, school_ids,
-                               municipality_ids)
+        user = create_user(db.session, None, email, role, password, school_ids,
+                           municipality_ids)
     except InvalidInput as error:
         db.session.rollback()
         raise click.ClickException(error.message) from None

@@ -122,7 +122,7 @@ def test_the_service_refuses_unknown_keys_itself(app, world):
 
     with app.test_request_context():
         for key in ("small_example@9.9", str(FILES / "small.yaml"), "../small.yaml@1.0"):
-            with pytest.raises(InvalidInput, match="Unknown questionnaire version") as error:
+            with pytest.raises(InvalidInput, match="Unbekannte Fragebogenversion") as error:
                 create_wave(db.session, world.users["admin"], name="X", questionnaire=key,
                             extra_dirs=str(FILES), municipality_id=world.municipality_id,
                             region_id=None, grade_min=5, grade_max=6,

@@ -1,0 +1,33 @@
+"""Translated labels for values stored as fixed English keys (states, roles).
+
+The database keeps ``open``/``closed``/``coordinator``...; pages show the
+label in the interface language through the ``label`` template filter.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+LABELS = {
+    "draft": _l("draft"),
+    "open": _l("open"),
+    "closed": _l("closed"),
+    "unused": _l("unused"),
+    "started": _l("started"),
+    "submitted": _l("submitted"),
+    "void": _l("void"),
+    "admin": _l("administrator"),
+    "coordinator": _l("school coordinator"),
+    "planner": _l("planner"),
+}
+
+
+def label(value: str) -> str:
+    """The translated label of a stored key, or the key itself if it has none."""
+    return str(LABELS.get(value, value))
+
+
+def register_labels(app: Flask) -> None:
+    """Make ``{{ value|label }}`` available in every template."""
+    app.add_template_filter(label, "label")
