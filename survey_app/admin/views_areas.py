@@ -11,7 +11,7 @@ from survey_app.admin.forms import DistrictImportForm, MunicipalityForm, RegionF
 from survey_app.auth.helpers import actor_id, choices, show_error
 from survey_app.extensions import db
 from survey_app.models import District, Municipality, Region, School, StaffUser, Wave
-from survey_app.services import geography, schools
+from survey_app.services import district_import, geography, schools
 from survey_app.services.errors import InvalidInput
 
 
@@ -92,7 +92,7 @@ def districts(municipality_id: int):
     problems: list[str] = []
     if form.validate_on_submit():
         try:
-            added, updated = geography.import_districts(
+            added, updated = district_import.import_districts(
                 db.session, actor_id(), municipality.id, form.file.data.read())
         except InvalidInput as error:
             db.session.rollback()

@@ -13,7 +13,7 @@ from survey_app.admin.views_areas import municipality_choices
 from survey_app.auth.helpers import actor_id, choices, show_error
 from survey_app.extensions import db
 from survey_app.models import Region, Wave
-from survey_app.services import monitoring, schools
+from survey_app.services import class_lists, monitoring, schools
 from survey_app.services.errors import InvalidInput
 from survey_app.services.waves import (create_wave, invalid_questionnaires,
                                       questionnaire_choices, set_wave_state)
@@ -122,8 +122,8 @@ def import_classes(wave_id: int):
     form = ClassListUploadForm()
     preview = None
     if form.validate_on_submit():
-        text = schools.decode_text(form.file.data.read())
-        preview = schools.preview_class_list(db.session, wave.id, text)
+        text = class_lists.decode_text(form.file.data.read())
+        preview = class_lists.preview_class_list(db.session, wave.id, text)
         if not preview.ok:
             form.file.errors.append(_("The file cannot be imported; nothing was changed. "
                                       "Please correct the problems below and upload it again."))
@@ -145,7 +145,7 @@ def confirm_import_classes(wave_id: int):
         flash(_("Nothing to import. Please upload the file again."), "error")
         return redirect(url_for("admin.import_classes", wave_id=wave.id))
     try:
-        count = schools.import_class_list(db.session, actor_id(), wave.id, form.content.data)
+        count = class_lists.import_class_list(db.session, actor_id(), wave.id, form.content.data)
     except InvalidInput:
         db.session.rollback()
         flash(_("The class list no longer fits this wave; nothing was imported. Please upload "
