@@ -30,9 +30,11 @@ _EXPORTS = {
                             "post_stratify", "rake", "check_cells", "compare_to_city",
                             "compare_waves", "adjust_pvalues"),
     "analysis.disclosure": ("apply_disclosure_control", "count_pupils"),
-    "analysis.pipeline": ("analyse", "weight_to_enrolment", "measures"),
+    "analysis.small_area": ("fay_herriot", "FayHerriotResult"),
+    "analysis.pipeline": ("analyse", "weight_to_enrolment", "measures", "compare_with_previous",
+                          "add_small_area_estimates"),
     "analysis.simulate": ("simulate_city", "SimulatedCity"),
-    "analysis.reading": ("read_responses", "read_enrolment"),
+    "analysis.reading": ("read_responses", "read_enrolment", "read_estimates"),
     "analysis.exporting": ("write_estimates", "write_scores", "write_table"),
 }
 _WHERE = {name: module for module, names in _EXPORTS.items() for name in names}

@@ -41,3 +41,11 @@ def test_public_functions_have_examples_that_pass(name):
         runner.run(test)
     result = runner.summarize(verbose=False)
     assert result.failed == 0, f"{result.failed} failing example(s) in {name}"
+
+
+def test_every_public_name_of_the_package_resolves():
+    """``from analysis import X`` works for every name the package advertises."""
+    for name in analysis.__all__:
+        assert getattr(analysis, name) is not None, name
+    assert {"fay_herriot", "apply_disclosure_control", "survey_means_by", "score",
+            "analyse", "load"} <= set(analysis.__all__)
