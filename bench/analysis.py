@@ -6,7 +6,9 @@ For cities of 10k, 100k and 1M pupils (``--quick``: 2k and 10k) this times
 * ``estimate``: design-based means of every scale and shares of every
   category and index level by district, schools as clusters;
 
-and prints wall time, peak traced memory (tracemalloc), the ratio of the
+and prints wall time (median of repeated runs; the estimator and the floor
+timed alike), peak traced memory (tracemalloc, in a separate untimed pass,
+since tracing slows Python code), the ratio of the
 estimation to a one-pass numpy ``bincount`` floor computing the same sums
 (group totals and school x group totals of y and of the valid-count, the
 least any linearisation must do), and the ratio of ``samplics``' Taylor
@@ -49,6 +51,27 @@ def _timed(func, *args, **kwargs):
     start = time.perf_counter()
     result = func(*args, **kwargs)
     return result, time.perf_counter() - start
+
+
+def _median_time(func, *args, repeats: int = 5) -> float:
+    """Median wall time of ``repeats`` runs: one slow run on a busy machine decides nothing."""
+    return float(np.median([_timed(func, *args)[1] for _ in range(repeats)]))
+
+
+def _peak_mib(func, *args) -> tuple[object, float]:
+    """Result and peak traced memory of one run (tracing slows Python code: never timed)."""
+    tracemalloc.start()
+    try:
+        result = func(*args)
+        return result, tracemalloc.get_traced_memory()[1] / 2**20
+    finally:
+        tracemalloc.stop()
+
+
+def _score_and_estimate(responses, q, means, shares):
+    scored = score(responses, q)
+    _estimate(scored, means, shares)
+    return scored
 
 
 def _estimate(scored, means, shares):
@@ -112,13 +135,13 @@ def main() -> None:
         city, t_sim = _timed(simulate_city, q, n, districts=args.districts, seed=n)
         responses = city.responses
         del city
-        tracemalloc.start()
-        scored, t_score = _timed(score, responses, q)
-        _, t_est = _timed(_estimate, scored, means, shares)
-        peak = tracemalloc.get_traced_memory()[1] / 2**20
-        tracemalloc.stop()
+        scored, peak = _peak_mib(_score_and_estimate, responses, q, means, shares)
+        repeats = 5 if n <= 100_000 else 2
+        t_score = _median_time(score, responses, q, repeats=repeats)
+        # The estimator and the floor are timed alike, interleaved, in the same run.
         inputs = _floor_inputs(scored, means, shares)
-        _, t_floor = _timed(_floor, *inputs)
+        t_est = _median_time(_estimate, scored, means, shares, repeats=repeats)
+        t_floor = _median_time(_floor, *inputs, repeats=repeats)
         rows.append({"pupils": n, "simulate s": t_sim, "score s": t_score, "estimate s": t_est,
                      "score+estimate s": t_score + t_est, "peak MiB": peak,
                      "bincount floor s": t_floor, "estimate / floor": t_est / t_floor})
