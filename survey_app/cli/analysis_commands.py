@@ -139,7 +139,8 @@ def analyse(questionnaire_path, responses_path, enrolment_path, by, cluster, min
     """Write disclosure-controlled estimates by group (design section 4 columns)."""
     from analysis.estimation import survey_design
     from analysis.exporting import output_format, write_estimates
-    from analysis.pipeline import analyse as estimate, weight_to_enrolment
+    from analysis.enrolment_weights import weight_to_enrolment
+    from analysis.pipeline import analyse as estimate
     from analysis.reading import read_enrolment, read_responses
     from analysis.scoring import score as score_responses
 
