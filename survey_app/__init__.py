@@ -13,8 +13,13 @@ from typing import Any, Mapping
 
 from flask import Flask
 
+from survey_app import models  # noqa: F401  (registers the tables with the metadata)
+from survey_app.auth import login_manager
 from survey_app.config import build_config
+from survey_app.errors import register_error_handlers
 from survey_app.extensions import babel, csrf, db, limiter, migrate
+from survey_app.i18n import select_locale
+from survey_app.labels import register_labels
 from survey_app.logging_privacy import install_privacy_log_filter
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
@@ -45,20 +50,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     limiter.init_app(app)
-    from survey_app.i18n import select_locale
-
     babel.init_app(app, locale_selector=select_locale)
-    from survey_app.auth import login_manager
-
     login_manager.init_app(app)
     install_privacy_log_filter()
-
-    from survey_app import models  # noqa: F401  (register the tables)
-    from survey_app.errors import register_error_handlers
-
     register_error_handlers(app)
-    from survey_app.labels import register_labels
-
     register_labels(app)
     for package in BLUEPRINTS:
         app.register_blueprint(importlib.import_module(package).bp)
