@@ -24,8 +24,8 @@ import importlib
 _EXPORTS = {
     "analysis.questionnaire": ("load", "validate", "Questionnaire", "QuestionnaireError"),
     "analysis.scoring": ("score", "recode_items"),
-    # analysis.reliability.reliability stays in its module: the name is the module's own
     "analysis.reliability": ("cronbach_alpha", "omega_total", "item_statistics"),
+    "analysis.scale_reliability": ("scale_reliability",),
     "analysis.estimation": ("survey_design", "survey_means_by", "survey_shares_by",
                             "post_stratify", "rake", "check_cells", "compare_to_city",
                             "compare_waves", "adjust_pvalues"),

@@ -6,22 +6,20 @@ already reverse-coded, NaN = missing) and agrees with R's ``psych`` package
 default: covariances and correlations are *pairwise complete*. One deliberate
 difference: pupils who answered none of the scale's items are dropped first
 (psych would count them in ``n``, widening nothing but shrinking the intervals).
-:func:`reliability` runs everything per scale, overall and per language.
+:func:`analysis.scale_reliability.scale_reliability` runs everything per
+scale of a questionnaire, overall and per language.
 """
 
 from __future__ import annotations
 
-from typing import Literal, NamedTuple
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from analysis import _reliability_core as core
-from analysis._recode import recoded_arrays
-from analysis.questionnaire.model import Questionnaire
 
-__all__ = ["Reliability", "cronbach_alpha", "item_statistics", "omega_total", "reliability"]
+__all__ = ["cronbach_alpha", "item_statistics", "omega_total"]
 
 
 def _prepare(items: pd.DataFrame) -> np.ndarray:
@@ -222,138 +220,3 @@ def _omega(items: pd.DataFrame) -> tuple[float, bool]:
     key = np.where(lam < 0, -1.0, 1.0)
     vt = (r * key[:, None] * key[None, :]).sum()
     return float((vt - (1 - lam**2).sum()) / vt), bool(np.max(lam**2) > 0.995)
-
-
-class Reliability(NamedTuple):
-    """Result of :func:`reliability`: one table per scale and group, one per item."""
-
-    scales: pd.DataFrame
-    items: pd.DataFrame
-
-
-_SCALE_STATS = ["n", "n_items", "alpha", "alpha_std", "average_r", "alpha_se", "ci_low", "ci_high",
-                "ci_low_duhachek", "ci_high_duhachek", "omega_total", "mean", "sd"]
-_ITEM_STATS = ["n", "mean", "sd", "r_total", "r_drop", "alpha_if_dropped", "alpha_std_if_dropped"]
-
-
-def reliability(
-    responses: pd.DataFrame,
-    questionnaire: Questionnaire,
-    *,
-    by: str | None = "language",
-    min_n: int = 10,
-    ci: float = 0.95,
-    errors: Literal["raise", "coerce"] = "raise",
-) -> Reliability:
-    """Alpha, omega and item statistics of every scale, overall and per group.
-
-    Parameters
-    ----------
-    responses : pandas.DataFrame
-        Wide responses (one row per pupil, one column per item code).
-    questionnaire : Questionnaire
-        The definition: which items form a scale, which are reverse-coded.
-    by : str or None
-        Column defining the groups (default ``"language"``); ``None`` for the
-        whole sample only. Pupils with a missing group value count only in
-        ``"all"``.
-    min_n : int
-        Groups with fewer pupils answering the scale get no figures
-        (``suppressed`` is true and the number columns are empty).
-    ci : float
-        Confidence level of the alpha intervals.
-    errors : {"raise", "coerce"}
-        Answers outside the answer scale: see :func:`analysis.scoring.score`.
-
-    Returns
-    -------
-    Reliability
-        ``scales``: one row per (scale, group) with ``scale, group_var, group``,
-        the columns of :func:`cronbach_alpha`, ``omega_total`` (NaN for scales
-        of two items), ``suppressed`` and ``note`` (why figures are missing,
-        e.g. an item without variance). ``items``: one row per (scale, group,
-        item) with the columns of :func:`item_statistics` and ``suppressed``.
-        The first group of every scale is ``group_var = group = "all"``.
-
-    Notes
-    -----
-    Items are recoded as for scoring (reverse coding, *prefer not to say*
-    missing); then each (scale, group) goes through :func:`cronbach_alpha`,
-    :func:`item_statistics` and :func:`omega_total`, with pairwise-complete
-    covariances as in psych.
-
-    References
-    ----------
-    .. [1] Revelle, W. (2022). psych (R package 2.2.9): ``alpha``, ``omega``.
-
-    Examples
-    --------
-    >>> import yaml
-    >>> from analysis.questionnaire.model import Questionnaire
-    >>> q = Questionnaire.model_validate(yaml.safe_load('''
-    ... {id: demo, version: "1.0", title: {en: Demo}, licence: CC0, grades: [5, 7],
-    ...  languages: [{code: en, name: English}],
-    ...  answer_scales: [{id: agree, options: [{value: 1, label: {en: never}},
-    ...    {value: 2, label: {en: seldom}}, {value: 3, label: {en: often}}]}],
-    ...  pages: [{id: p, title: {en: P}, items: [
-    ...    {code: a, type: rating, answer_scale: agree, text: {en: A}},
-    ...    {code: b, type: rating, answer_scale: agree, text: {en: B}, reverse: true}]}],
-    ...  scales: [{id: mood, label: {en: Mood}, domain: wellbeing, items: [a, b],
-    ...    scoring: {min_answered: 1}, range: [1, 3],
-    ...    categories: {cuts: [2], labels: [low, high], rationale: demo}}]}
-    ... '''))
-    >>> responses = pd.DataFrame({"a": [1, 2, 3, 3, 2, 1], "b": [3, 2, 1, 2, 2, 3],
-    ...                           "language": ["de", "de", "de", "tr", "tr", "tr"]})
-    >>> result = reliability(responses, q, min_n=3)
-    >>> result.scales[["group", "n", "alpha"]].round(3)
-      group    n  alpha
-    0   all  6.0  0.935
-    1    de  3.0  1.000
-    2    tr  3.0  0.857
-    """
-    if not isinstance(min_n, (int, np.integer)) or min_n < 1:
-        raise ValueError(f"min_n must be a positive whole number, got {min_n!r}")
-    if not isinstance(responses, pd.DataFrame):
-        raise ValueError(f"responses must be a pandas DataFrame, not {type(responses).__name__}")
-    if by is not None and by not in responses.columns:
-        raise ValueError(f"responses have no column {by!r} to group by")
-    codes = list(dict.fromkeys(code for s in questionnaire.scales for code in s.items))
-    values = pd.DataFrame(recoded_arrays(responses, questionnaire, codes, errors), columns=codes)
-    groups = [("all", "all", np.ones(len(responses), dtype=bool))]
-    if by is not None:
-        column = responses[by]
-        for g in sorted(column.dropna().unique(), key=str):
-            groups.append((by, g, (column == g).to_numpy()))
-    scale_rows, item_rows = [], []
-    for scale in questionnaire.scales:
-        for group_var, group, mask in groups:
-            key = {"scale": scale.id, "group_var": group_var, "group": group}
-            s, items = _one(values.loc[mask, list(scale.items)], min_n, ci)
-            scale_rows.append({**key, **s})
-            item_rows += [{**key, "item": code, **row} for code, row in items.iterrows()]
-    return Reliability(
-        pd.DataFrame(scale_rows, columns=["scale", "group_var", "group", *_SCALE_STATS,
-                                          "suppressed", "note"]),
-        pd.DataFrame(item_rows, columns=["scale", "group_var", "group", "item", *_ITEM_STATS,
-                                         "suppressed"]),
-    )
-
-
-def _one(items: pd.DataFrame, min_n: int, ci: float) -> tuple[dict, pd.DataFrame]:
-    """Scale and item statistics of one (scale, group), suppressed or explained if impossible."""
-    n = int(items.notna().any(axis=1).sum())
-    empty = pd.DataFrame(np.nan, index=items.columns, columns=_ITEM_STATS)
-    scale = dict.fromkeys(_SCALE_STATS, np.nan) | {"suppressed": n < min_n, "note": ""}
-    if n < min_n:
-        return scale | {"note": f"fewer than {min_n} pupils"}, empty.assign(suppressed=True)
-    try:
-        scale |= cronbach_alpha(items, ci=ci).to_dict()
-        stats_ = item_statistics(items)
-    except ValueError as problem:
-        return scale | {"n": n, "n_items": items.shape[1], "note": str(problem)}, \
-            empty.assign(n=items.notna().sum().to_numpy(), suppressed=False)
-    if items.shape[1] >= 3:
-        scale["omega_total"], heywood = _omega(items)
-        if heywood:
-            scale["note"] = "Heywood case in the one-factor model: omega is doubtful"
-    return scale, stats_.assign(suppressed=False)

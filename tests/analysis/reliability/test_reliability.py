@@ -14,7 +14,8 @@ import pandas as pd
 import pytest
 
 from analysis.questionnaire import load
-from analysis.reliability import cronbach_alpha, item_statistics, omega_total, reliability
+from analysis.reliability import cronbach_alpha, item_statistics, omega_total
+from analysis.scale_reliability import scale_reliability
 
 HERE = Path(__file__).parent
 SMALL = HERE.parents[1] / "questionnaire" / "files" / "small.yaml"
@@ -27,7 +28,7 @@ def small():
 
 
 def test_tables_shape(small):
-    result = reliability(RESPONSES, small)
+    result = scale_reliability(RESPONSES, small)
     assert result.scales[["scale", "group"]].values.tolist() == [
         [s, g] for s in ["life_satisfaction", "sadness"] for g in ["all", "de", "en", "tr"]]
     assert result.scales["group_var"].tolist() == ["all", "language", "language", "language"] * 2
@@ -36,7 +37,7 @@ def test_tables_shape(small):
 
 
 def test_small_groups_are_suppressed(small):
-    result = reliability(RESPONSES, small, min_n=25)  # tr has 20 pupils
+    result = scale_reliability(RESPONSES, small, min_n=25)  # tr has 20 pupils
     tr = result.scales[result.scales["group"] == "tr"]
     assert tr["suppressed"].all() and tr[["n", "alpha", "omega_total"]].isna().all().all()
     assert tr["note"].str.contains("fewer than 25").all()
@@ -46,9 +47,9 @@ def test_small_groups_are_suppressed(small):
 
 
 def test_by_none_and_missing_group_values(small):
-    assert reliability(RESPONSES, small, by=None).scales["group"].tolist() == ["all", "all"]
+    assert scale_reliability(RESPONSES, small, by=None).scales["group"].tolist() == ["all", "all"]
     responses = RESPONSES.assign(language=RESPONSES["language"].where(RESPONSES.index >= 40))
-    scales = reliability(responses, small).scales
+    scales = scale_reliability(responses, small).scales
     assert scales["group"].tolist()[:4] == ["all", "de", "en", "tr"]
     de_n = scales.loc[(scales["scale"] == "life_satisfaction") & (scales["group"] == "de"), "n"]
     assert de_n.item() < (RESPONSES["language"] == "de").sum()
@@ -57,14 +58,14 @@ def test_by_none_and_missing_group_values(small):
 def test_pupils_without_any_answer_do_not_count(small):
     """R: psych::alpha(x[rowSums(!is.na(x)) > 0, ]) (psych itself would count them in n)."""
     blank = RESPONSES.iloc[:5].assign(happy_1=np.nan, happy_2=99, happy_3=np.nan)
-    both = reliability(pd.concat([RESPONSES, blank], ignore_index=True), small, by=None)
-    alone = reliability(RESPONSES, small, by=None)
+    both = scale_reliability(pd.concat([RESPONSES, blank], ignore_index=True), small, by=None)
+    alone = scale_reliability(RESPONSES, small, by=None)
     pd.testing.assert_frame_equal(both.scales.iloc[:1], alone.scales.iloc[:1])
 
 
 def test_item_without_variance_is_explained(small):
     responses = RESPONSES.assign(sad_2=np.where(RESPONSES["language"] == "en", 2, RESPONSES["sad_2"]))
-    scales = reliability(responses, small).scales.set_index(["scale", "group"])
+    scales = scale_reliability(responses, small).scales.set_index(["scale", "group"])
     row = scales.loc[("sadness", "en")]
     assert np.isnan(row["alpha"]) and row["n"] == 49 and not row["suppressed"]
     assert "without variance" in row["note"] and "sad_2" in row["note"]
@@ -78,20 +79,20 @@ def test_heywood_case_is_flagged(small):
     assert round(omega_total(pd.DataFrame({"a": a, "b": b, "c": c})), 2) == 0.83
     responses = pd.DataFrame({"happy_1": a, "happy_2": b, "happy_3": [5 - v if v else v for v in c],
                               "sad_1": a, "sad_2": b[::-1], "language": "de"})
-    row = reliability(responses, small, by=None).scales.iloc[0]
+    row = scale_reliability(responses, small, by=None).scales.iloc[0]
     assert row["scale"] == "life_satisfaction" and round(row["omega_total"], 2) == 0.83
     assert "Heywood" in row["note"]
 
 
 def test_input_checks(small):
     with pytest.raises(ValueError, match="min_n"):
-        reliability(RESPONSES, small, min_n=0)
+        scale_reliability(RESPONSES, small, min_n=0)
     with pytest.raises(ValueError, match="no column 'school_type'"):
-        reliability(RESPONSES, small, by="school_type")
+        scale_reliability(RESPONSES, small, by="school_type")
     with pytest.raises(ValueError, match="DataFrame"):
-        reliability(RESPONSES.to_numpy(), small)
+        scale_reliability(RESPONSES.to_numpy(), small)
     with pytest.raises(ValueError, match="outside the answer scale"):
-        reliability(RESPONSES.assign(happy_1=7), small)
+        scale_reliability(RESPONSES.assign(happy_1=7), small)
     items = RESPONSES[["happy_1", "happy_2", "happy_3"]]
     with pytest.raises(ValueError, match="at least 2 items"):
         cronbach_alpha(items[["happy_1"]])

@@ -17,7 +17,8 @@ import pytest
 
 from analysis import _reliability_core as core
 from analysis.questionnaire import load
-from analysis.reliability import cronbach_alpha, item_statistics, omega_total, reliability
+from analysis.reliability import cronbach_alpha, item_statistics, omega_total
+from analysis.scale_reliability import scale_reliability
 
 HERE = Path(__file__).parent
 TOTAL = pd.read_csv(HERE / "results" / "psych_alpha_total.csv")
@@ -104,7 +105,7 @@ def test_pairwise_moments_match_r():
 def small_result():
     q = load(SMALL)
     responses = pd.read_csv(HERE / "files" / "small_responses.csv")
-    return reliability(responses, q, min_n=10)
+    return scale_reliability(responses, q, min_n=10)
 
 
 @pytest.mark.parametrize("scale", ["life_satisfaction", "sadness"])
