@@ -10,12 +10,9 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from analysis.questionnaire import Questionnaire, QuestionnaireError, load
 from questionnaires import DIRECTORY
-
-if TYPE_CHECKING:
-    from analysis.questionnaire.model import Questionnaire
 
 
 class QuestionnaireNotFound(LookupError):
@@ -30,30 +27,28 @@ def search_dirs(extra: str | None) -> tuple[Path, ...]:
 
 
 @lru_cache(maxsize=32)
-def _load_cached(path: str, mtime_ns: int) -> "Questionnaire":
-    from analysis.questionnaire import load
-
+def _load_cached(path: str, mtime_ns: int) -> Questionnaire:
     return load(path)
 
 
-def load_path(path: Path) -> "Questionnaire":
+def load_path(path: Path) -> Questionnaire:
     """Load a definition, cached until the file changes."""
     return _load_cached(str(path), path.stat().st_mtime_ns)
 
 
-def available(extra_dirs: str | None = None) -> list["Questionnaire"]:
+def available(extra_dirs: str | None = None) -> list[Questionnaire]:
     """Every valid definition in the search folders (invalid files are skipped)."""
     found = []
     for folder in search_dirs(extra_dirs):
         for path in sorted(folder.glob("*.yaml")):
             try:
                 found.append(load_path(path))
-            except Exception:  # an invalid file is reported by `questionnaire validate`
+            except (QuestionnaireError, OSError):  # reported by `questionnaire validate`
                 continue
     return found
 
 
-def find(qid: str, version: str, content_hash: str, extra_dirs: str | None = None) -> "Questionnaire":
+def find(qid: str, version: str, content_hash: str, extra_dirs: str | None = None) -> Questionnaire:
     """The definition a wave pinned, or :class:`QuestionnaireNotFound`."""
     for questionnaire in available(extra_dirs):
         if (questionnaire.id, questionnaire.version) == (qid, version):
