@@ -11,7 +11,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from analysis.questionnaire import Questionnaire, QuestionnaireError, load
+from analysis.questionnaire import Problem, Questionnaire, QuestionnaireError, load, validate
 from questionnaires import DIRECTORY
 
 
@@ -26,26 +26,43 @@ def search_dirs(extra: str | None) -> tuple[Path, ...]:
     return tuple(dirs)
 
 
-@lru_cache(maxsize=32)
-def _load_cached(path: str, mtime_ns: int) -> Questionnaire:
-    return load(path)
+def definition_files(extra_dirs: str | None = None) -> list[Path]:
+    """Every ``*.yaml`` in the search folders, valid or not."""
+    return [path for folder in search_dirs(extra_dirs) for path in sorted(folder.glob("*.yaml"))]
 
 
-def load_path(path: Path) -> Questionnaire:
-    """Load a definition, cached until the file changes."""
-    return _load_cached(str(path), path.stat().st_mtime_ns)
+@lru_cache(maxsize=64)
+def _checked(path: str, mtime_ns: int) -> Questionnaire | tuple[Problem, ...]:
+    """The definition, or its problems; cached until the file changes, failures too.
+
+    Pupil pages look their wave's definition up on every request, so an
+    invalid draft lying in a folder must not be parsed again each time.
+    """
+    try:
+        return load(path)
+    except QuestionnaireError as error:
+        return tuple(error.problems)
+
+
+def check(path: Path) -> Questionnaire | tuple[Problem, ...]:
+    """The definition in ``path``, or every problem it has (never raises)."""
+    try:
+        mtime_ns = path.stat().st_mtime_ns
+    except OSError:  # gone or unreadable since the folder was listed
+        return tuple(validate(path))
+    return _checked(str(path), mtime_ns)
 
 
 def available(extra_dirs: str | None = None) -> list[Questionnaire]:
     """Every valid definition in the search folders (invalid files are skipped)."""
-    found = []
-    for folder in search_dirs(extra_dirs):
-        for path in sorted(folder.glob("*.yaml")):
-            try:
-                found.append(load_path(path))
-            except (QuestionnaireError, OSError):  # reported by `questionnaire validate`
-                continue
-    return found
+    checked = (check(path) for path in definition_files(extra_dirs))
+    return [result for result in checked if isinstance(result, Questionnaire)]
+
+
+def problems(extra_dirs: str | None = None) -> list[Problem]:
+    """Every problem of every definition file that does not validate."""
+    return [problem for path in definition_files(extra_dirs)
+            if not isinstance(result := check(path), Questionnaire) for problem in result]
 
 
 def find(qid: str, version: str, content_hash: str, extra_dirs: str | None = None) -> Questionnaire:

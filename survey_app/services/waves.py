@@ -17,12 +17,7 @@ from sqlalchemy.orm import Session
 from survey_app.models import Municipality, Region, Wave
 from survey_app.services import audit
 from survey_app.services.errors import InvalidInput
-from survey_app.services.questionnaires import available, search_dirs
-
-
-def questionnaire_files(extra_dirs: str | None) -> list[Path]:
-    """Every ``*.yaml`` in the questionnaire folders, valid or not."""
-    return [path for folder in search_dirs(extra_dirs) for path in sorted(folder.glob("*.yaml"))]
+from survey_app.services.questionnaires import available, problems
 
 
 def questionnaire_key(questionnaire) -> str:
@@ -40,17 +35,7 @@ def invalid_questionnaires(extra_dirs: str | None) -> list[str]:
 
     Such files cannot be chosen for a wave; the page lists why.
     """
-    from analysis.questionnaire import QuestionnaireError, load
-
-    problems: list[str] = []
-    for path in questionnaire_files(extra_dirs):
-        try:
-            load(path)
-        except QuestionnaireError as error:
-            problems += [f"{Path(p.file).name}:{p.line}: {p.message}" for p in error.problems]
-        except Exception as error:  # noqa: BLE001 - unreadable is invalid too
-            problems.append(f"{path.name}: {type(error).__name__}")
-    return problems
+    return [f"{Path(p.file).name}:{p.line}: {p.message}" for p in problems(extra_dirs)]
 
 
 def resolve_questionnaire(key: str, extra_dirs: str | None):
