@@ -15,12 +15,12 @@ from markupsafe import Markup
 
 from analysis.questionnaire import Questionnaire
 from survey_app.extensions import db
+from survey_app.i18n import select_locale
 from survey_app.models import Response, Wave
 from survey_app.pupil.districts import district_choices, district_map, wave_districts
 from survey_app.pupil.conditions import visible_items
 from survey_app.pupil.form_builder import PREFIX, build_page_form
 from survey_app.pupil.navigation import next_page, previous_page
-from survey_app.pupil.texts import DEFAULT_LANGUAGE, LANGUAGES
 from survey_app.services import questionnaires
 
 
@@ -43,8 +43,7 @@ class Survey:
 
 def current_language() -> str:
     """The interface language the pupil chose (German until they choose)."""
-    lang = session.get("lang")
-    return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+    return select_locale()
 
 
 def set_language(lang: str) -> None:
