@@ -6,18 +6,15 @@ The full pupil tests live in ``tests/pupil/``.
 
 from __future__ import annotations
 
-import re
 
 from sqlalchemy import func, select
 
 from survey_app.extensions import db
 from survey_app.models import AccessCode, Response
 from tests.factories import small_city
+from tests.forms import csrf_token
 
 
-def csrf_token(html: str) -> str:
-    """The CSRF token of the first form on a page."""
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
 
 
 def start(client, code: str):

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from survey_app.extensions import db
 from survey_app.models import AccessCode, Answer, Response
+from tests.forms import csrf_token
 
 _HIDDEN = re.compile(r'<input id="(csrf_token|response_token|page_id)" name="\1" type="hidden" '
                      r'value="([^"]*)"')
@@ -19,9 +20,6 @@ def hidden_fields(html: str) -> dict[str, str]:
     return {name: unescape(value) for name, value in _HIDDEN.findall(html)}
 
 
-def csrf_token(html: str) -> str:
-    """The CSRF token of the first form on a page."""
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
 
 
 def checked(html: str) -> dict[str, str]:

@@ -10,7 +10,8 @@ from sqlalchemy import func, select, update
 from survey_app.extensions import db
 from survey_app.models import AccessCode, Response, Wave
 from survey_app.services.access_codes import code_hash
-from tests.pupil.helpers import Pupil, csrf_token
+from tests.pupil.helpers import Pupil
+from tests.forms import csrf_token
 
 
 def responses() -> int:

@@ -11,7 +11,8 @@ from sqlalchemy import MetaData, select
 from survey_app.extensions import db, limiter
 from tests.conftest import make_app
 from tests.factories import small_city
-from tests.pupil.helpers import Pupil, csrf_token
+from tests.pupil.helpers import Pupil
+from tests.forms import csrf_token
 
 ADDRESS = "203.0.113.77"
 AGENT = "PrivacyProbe/9.9 (Tablet; Klasse-5a-Geheim)"

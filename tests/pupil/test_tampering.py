@@ -122,7 +122,7 @@ def test_the_page_post_needs_the_pupils_own_session(app, city, pupil):
     pupil.begin(city.codes[0])
     stranger = app.test_client()
     token_page = stranger.get("/")
-    from tests.pupil.helpers import csrf_token
+    from tests.forms import csrf_token
 
     result = stranger.post("/survey/page/1", data={
         "csrf_token": csrf_token(token_page.text), "response_token": "1",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -15,6 +14,7 @@ from survey_app.services.access_codes import find_code, generate_codes
 from survey_app.services import passwords
 from survey_app.services.passwords import hash_password
 from tests.factories import small_city
+from tests.forms import csrf_token
 
 PASSWORD = "lange genug und selten"
 SENTINEL = "SENTINEL-ANSWER-4711"
@@ -99,10 +99,6 @@ def world(app) -> World:
         return make_world()
 
 
-def csrf_token(html: str) -> str:
-    """The CSRF token of the first form on a page."""
-    match = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html)
-    return match.group(1)
 
 
 def login(client, email: str, password: str = PASSWORD):

@@ -11,7 +11,8 @@ from survey_app.cli import main
 from survey_app.extensions import db
 from survey_app.models import AuditEvent, StaffUser
 from survey_app.services.passwords import policy_problem
-from tests.staff.conftest import PASSWORD, csrf_token, login, token_of
+from tests.staff.conftest import PASSWORD, login, token_of
+from tests.forms import csrf_token
 
 
 def test_login_goes_to_the_roles_home_and_is_audited(app, client, world):

@@ -19,7 +19,6 @@ from sqlalchemy import select
 from survey_app.extensions import db
 from survey_app.models import Response, SchoolClass, StaffUser, Wave
 from survey_app.services.access_codes import find_code
-from tests.conftest import FILES
 from tests.staff.conftest import login, pupil_start, token_of
 from tests.staff.sheets import read_sheet
 from tests.staff.test_monitoring import figures

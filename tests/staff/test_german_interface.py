@@ -12,7 +12,8 @@ from pathlib import Path
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from tests.staff.conftest import csrf_token, login, token_of
+from tests.staff.conftest import login, token_of
+from tests.forms import csrf_token
 
 ROOT = Path(__file__).resolve().parents[2]
 GERMAN_PO = ROOT / "survey_app" / "translations" / "de" / "LC_MESSAGES" / "messages.po"
