@@ -45,13 +45,13 @@ def responses_frame(session: Session, wave: Wave, questionnaire: Questionnaire,
     ).all(), columns=["rid", "item", "value"])
     wide = answers.pivot(index="rid", columns="item", values="value")
     frame = meta.set_index("rid").join(wide, how="left")
+    district_codes = {str(d.id): d.code for d in session.scalars(select(District))}
+    district_codes[DONT_KNOW] = DONT_KNOW
     for item in questionnaire.items:
         if item.code not in frame.columns:
             frame[item.code] = pd.NA
         if item.type == "wave_list":
-            codes = {str(d.id): d.code for d in session.scalars(select(District))}
-            codes[DONT_KNOW] = DONT_KNOW
-            frame[item.code] = frame[item.code].map(codes)
+            frame[item.code] = frame[item.code].map(district_codes)
         elif item.type == "text":
             if not include_text:
                 frame = frame.drop(columns=item.code)
