@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from babel.messages.extract import extract_from_dir
-from babel.messages.mofile import write_mo
+from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
 
 from survey_app.i18n import LANGUAGES
@@ -52,14 +52,40 @@ def test_every_pupil_text_is_translated(lang):
     assert not problems  # e.g. a placeholder %(name)s lost in translation
 
 
+def messages_of(catalogue) -> dict:
+    """The translations a catalogue gives: ``(context, id) -> string``, as gettext sees them.
+
+    The header entry is left out: it carries the Babel version and the compile date, which
+    say nothing about the texts and change with whichever Babel release is installed.
+    """
+    return {(m.context, m.id if isinstance(m.id, str) else tuple(m.id)):
+            m.string if isinstance(m.string, str) else tuple(m.string)
+            for m in catalogue if m.id and m.string and not m.fuzzy
+            and any(m.string if isinstance(m.string, tuple) else [m.string])}
+
+
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_compiled_catalogues_match_their_sources(lang):
+    with open(TRANSLATIONS / lang / "LC_MESSAGES" / "messages.mo", "rb") as handle:
+        stored = messages_of(read_mo(handle))
+    source = messages_of(catalog(lang))
+    stale = sorted(str(key) for key in source.keys() ^ stored.keys()
+                   | {k for k in source.keys() & stored.keys() if source[k] != stored[k]})
+    assert not stale, (
+        f"survey_app/translations/{lang}: messages.mo differs from messages.po in "
+        f"{len(stale)} texts (first: {stale[:3]}); run pybabel compile -d survey_app/translations")
+
+
+def test_the_catalogue_check_sees_a_changed_translation(tmp_path):
+    """The comparison above is by messages, not bytes, and still notices a stale text."""
+    source = catalog("de")
     compiled = io.BytesIO()
-    write_mo(compiled, catalog(lang))
-    stored = (TRANSLATIONS / lang / "LC_MESSAGES" / "messages.mo").read_bytes()
-    assert stored == compiled.getvalue(), (
-        f"survey_app/translations/{lang}: messages.mo is stale; run "
-        "pybabel compile -d survey_app/translations")
+    write_mo(compiled, source)
+    compiled.seek(0)
+    assert messages_of(read_mo(compiled)) == messages_of(source)
+    changed = next(m for m in source if m.id and isinstance(m.string, str) and m.string)
+    changed.string += " (changed)"
+    assert messages_of(read_mo(io.BytesIO(compiled.getvalue()))) != messages_of(source)
 
 
 @pytest.mark.parametrize("lang", ["tr", "ar", "uk"])
