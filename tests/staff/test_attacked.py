@@ -62,3 +62,46 @@ def test_a_click_still_counts_as_activity(app, world):
     assert client.get("/school/").status_code == 200
     with client.session_transaction() as session:
         assert time.time() - session["staff_seen_at"] < 5
+
+
+BAD_ADDRESSES = ["a@b", "foo@@bar.de", "anna schmidt@stadt.de", "x@stadt.de.", "x@.de",
+                 "x@stadt..de", "x@demo.invalid", "<script>@stadt.de", "@stadt.de", "x@",
+                 "x@-stadt.de"]
+
+
+@pytest.mark.parametrize("address", BAD_ADDRESSES)
+def test_staff_e_mail_addresses_are_checked_for_format(app, admin, world, address):
+    from sqlalchemy import func, select
+
+    from survey_app.models import StaffUser
+    from tests.staff.conftest import token_of
+
+    def accounts():
+        with app.app_context():
+            return db.session.scalar(select(func.count()).select_from(StaffUser))
+
+    before = accounts()
+    result = admin.post("/admin/users/new", data={
+        "csrf_token": token_of(admin), "email": address, "role": "coordinator",
+        "schools": str(world.school_a), "password": "ein gutes passwort"})
+    assert result.status_code == 422 and "valid e-mail address" in result.text
+    assert accounts() == before
+
+
+@pytest.mark.parametrize("address", BAD_ADDRESSES)
+def test_the_account_service_refuses_malformed_addresses_too(app, world, address):
+    from survey_app.services.errors import InvalidInput
+    from survey_app.services.staff import create_user
+
+    with app.app_context(), pytest.raises(InvalidInput) as refused:
+        create_user(db.session, None, address, "admin", "ein gutes passwort")
+    assert refused.value.field == "email"
+
+
+def test_a_well_formed_address_is_accepted(app, world):
+    from survey_app.services.staff import create_user
+
+    with app.app_context():
+        user = create_user(db.session, None, "Anna.Schmidt@Stadt-Nord.de", "admin",
+                           "ein gutes passwort")
+        assert user.email == "anna.schmidt@stadt-nord.de"
