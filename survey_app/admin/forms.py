@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (BooleanField, DateField, EmailField, HiddenField, IntegerField,
                      PasswordField, SelectField, SelectMultipleField, StringField, SubmitField)
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
 from survey_app.auth.helpers import choices
 from survey_app.models.staff import ROLES
@@ -103,7 +103,9 @@ class StateForm(FlaskForm):
 class UserForm(FlaskForm):
     """A new staff account, or changes to one."""
 
-    email = EmailField(_l("E-mail address"), validators=[_required(), Length(max=254)])
+    email = EmailField(_l("E-mail address"), validators=[
+        _required(), Length(max=254),
+        Email(_l("Please enter a valid e-mail address."), check_deliverability=False)])
     role = SelectField(_l("Role"), choices=choices((r, r) for r in ROLES), validators=[_required()])
     schools = SelectMultipleField(_l("Schools (coordinators)"), coerce=int)
     municipalities = SelectMultipleField(_l("Municipalities (planners)"), coerce=int)

@@ -27,7 +27,7 @@ def audit_log():
         (u.id, u.email) for u in db.session.scalars(select(StaffUser).order_by(StaffUser.email))])
     valid = form.validate()
     page = request.args.get("page", 1, type=int) or 1
-    events, total = audit.search(
+    events, total, page = audit.search(
         db.session, action=form.action.data if valid else None,
         user_id=form.user.data if valid else None,
         date_from=form.date_from.data if valid else None,

@@ -3,7 +3,8 @@
 The session cookie carries ``"<user id>:<session token>"``. The token is
 replaced at every login and cleared at logout (and when an account is
 deactivated or its password changes), so a cookie copied before logout is
-refused afterwards. Idle and absolute timeouts are checked on every request.
+refused afterwards. Idle and absolute timeouts are checked on every request;
+a page's automatic reload does not count as activity.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import hmac
 import secrets
 import time
 
-from flask import current_app, flash, session
+from flask import current_app, flash, request, session
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, login_user, logout_user
 
@@ -55,8 +56,19 @@ def load_user(user_id: str) -> StaffUser | None:
             session["lang"] = lang
         flash(_l("Your session has expired. Please log in again."), "info")
         return None
-    session["staff_seen_at"] = now
+    if not is_automatic_reload():
+        session["staff_seen_at"] = now
     return user
+
+
+def is_automatic_reload() -> bool:
+    """Whether the request is a page's own timed reload (``?auto_refresh=1``).
+
+    The response-rate pages reload themselves while a wave is open; such a
+    reload is not activity of the person, so it must not keep a forgotten
+    session alive past the idle timeout.
+    """
+    return request.args.get("auto_refresh") == "1"
 
 
 def start_session(user: StaffUser) -> None:

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from analysis.questionnaire import Questionnaire
-from survey_app.models import AccessCode, Response
+from survey_app.models import AccessCode, Response, SchoolClass, Wave
 from survey_app.pupil import navigation
 from survey_app.pupil.conditions import visible_items
 from survey_app.pupil.storage import (
@@ -40,6 +40,18 @@ class AlreadySubmitted(Exception):
     """The response was submitted; it cannot be changed any more."""
 
 
+class SurveyClosed(Exception):
+    """The code was voided, or its class or wave closed, after the pupil started.
+
+    ``reason`` is a key of :data:`survey_app.pupil.messages.REFUSALS`
+    (``void`` or ``closed``). Nothing of the refused save or submit is written.
+    """
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
 class MissingAnswers(Exception):
     """Required questions are unanswered; ``page`` is the first page with one."""
 
@@ -54,6 +66,25 @@ def _locked(session: Session, model, row_id: int):
         select(model).where(model.id == row_id).with_for_update()
         .execution_options(populate_existing=True)
     ).one_or_none()
+
+
+def _still_open(session: Session, response: Response, today: dt.date | None = None) -> None:
+    """Refuse a write unless the response's code, class and wave still accept answers.
+
+    Called after the response row is locked, inside the transaction that then
+    writes, so a close or a void committed before this point is always seen;
+    on PostgreSQL the code row is locked too, so a void waits for the save or
+    the save waits for the void. Raises :class:`SurveyClosed`.
+    """
+    today = today or dt.date.today()
+    code = _locked(session, AccessCode, response.access_code_id)
+    if code is None or code.state == "void":
+        raise SurveyClosed("void")
+    school_class = session.get(SchoolClass, response.class_id, populate_existing=True)
+    wave = session.get(Wave, response.wave_id, populate_existing=True)
+    if (school_class is None or wave is None or school_class.state != "open"
+            or wave.state != "open" or not wave.opens_on <= today <= wave.closes_on):
+        raise SurveyClosed("closed")
 
 
 def start_or_resume(session: Session, typed_code: str, language: str,
@@ -122,6 +153,7 @@ def save_page(session: Session, response_id: int, questionnaire: Questionnaire,
         raise LookupError(f"no response {response_id}")
     if response.status == "submitted":
         raise AlreadySubmitted()
+    _still_open(session, response)
     stored = stored_answers(session, response_id)
     merged = dict(stored)
     for code, value in answers.items():
@@ -151,6 +183,7 @@ def submit(session: Session, response_id: int, questionnaire: Questionnaire,
         raise LookupError(f"no response {response_id}")
     if response.status == "submitted":
         return response
+    _still_open(session, response, today)
     answers = stored_answers(session, response_id)
     missing = missing_required(questionnaire, answers)
     if missing:
@@ -159,7 +192,7 @@ def submit(session: Session, response_id: int, questionnaire: Questionnaire,
     response.status = "submitted"
     response.submitted_on = max(today, response.started_on)
     response.furthest_page = len(questionnaire.pages)
-    code = _locked(session, AccessCode, response.access_code_id)
+    code = session.get(AccessCode, response.access_code_id)  # locked by _still_open
     code.state = "submitted"
     session.flush()
     return response

@@ -27,6 +27,7 @@ from survey_app.pupil.services import (
     AlreadySubmitted,
     MissingAnswers,
     StartRefused,
+    SurveyClosed,
     missing_required,
     resume_page,
     save_page,
@@ -139,6 +140,8 @@ def page(number: int):
     except AlreadySubmitted:
         db.session.rollback()
         return redirect(url_for("pupil.thanks"), 303)
+    except SurveyClosed as closed:
+        return _closed(closed)
     if missing:
         db.session.commit()
         return _show_page(survey, number, missing=missing)
@@ -149,12 +152,25 @@ def page(number: int):
             db.session.commit()
             flash(_("Please answer the questions marked as required."), "error")
             return redirect(url_for("pupil.page", number=missing.page), 303)
+        except SurveyClosed as closed:
+            return _closed(closed)
         db.session.commit()
         return redirect(url_for("pupil.thanks"), 303)
     db.session.commit()
     if post.language:
         set_language(post.language)
     return redirect(_after_save(survey, number, post), 303)
+
+
+def _closed(closed: SurveyClosed):
+    """The code was voided or the class or wave closed while the pupil answered.
+
+    Nothing of this request is written (the transaction is rolled back), and
+    the pupil's session ends: the code cannot continue.
+    """
+    db.session.rollback()
+    session.clear()
+    return render_template("pupil/closed.html", message=refusal_message(closed.reason)), 403
 
 
 def _after_save(survey, number: int, post) -> str:

@@ -42,8 +42,13 @@ def actions(session: Session) -> list[str]:
 
 def search(session: Session, action: str | None = None, user_id: int | None = None,
            date_from: dt.date | None = None, date_to: dt.date | None = None,
-           page: int = 1, per_page: int = 50) -> tuple[list[AuditEvent], int]:
-    """Events matching the filters, newest first, and the total number of matches."""
+           page: int = 1, per_page: int = 50) -> tuple[list[AuditEvent], int, int]:
+    """Events of one page, newest first; the total number of matches; the page shown.
+
+    A page number below 1 or past the last page (a hand-edited address) shows
+    the first or the last page, so that no number reaches the database's
+    OFFSET unchecked.
+    """
     query = select(AuditEvent)
     if action:
         query = query.where(AuditEvent.action == action)
@@ -57,6 +62,7 @@ def search(session: Session, action: str | None = None, user_id: int | None = No
                                   tzinfo=dt.timezone.utc)
         query = query.where(AuditEvent.at < end)
     total = session.scalar(select(func.count()).select_from(query.subquery()))
+    page = min(max(page, 1), max(1, -(-total // per_page)))
     events = session.scalars(query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-                             .limit(per_page).offset((max(page, 1) - 1) * per_page))
-    return list(events), total
+                             .limit(per_page).offset((page - 1) * per_page))
+    return list(events), total, page

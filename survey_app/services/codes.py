@@ -8,7 +8,7 @@ once; the database keeps their hashes. Every change leaves an audit event
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from survey_app.models import AccessCode, SchoolClass
@@ -45,6 +45,9 @@ def issue_codes(session: Session, actor_id: int | None, class_id: int, count: in
 def void_code(session: Session, actor_id: int, class_id: int, typed: str) -> None:
     """Make one unused (or started, unsubmitted) code of this class unusable."""
     code = find_code(session, typed)
+    if code is not None:  # wait for a pupil's save or submit of this code to finish
+        code = session.scalar(select(AccessCode).where(AccessCode.id == code.id)
+                              .with_for_update().execution_options(populate_existing=True))
     if code is None or code.class_id != class_id:
         raise InvalidInput(_("This is not a code of this class."), field="code")
     if code.state == "submitted":

@@ -51,7 +51,7 @@ def test_admins_see_the_whole_city_and_pages_refresh_while_open(app, world):
     login(admin, world.emails["admin"])
     page = admin.get(f"/school/waves/{world.wave_id}").text
     assert "Testschule" in page and "Andere Schule" in page and "All schools" in page
-    assert '<meta http-equiv="refresh" content="30">' in page
+    assert '<meta http-equiv="refresh" content="30;url=' in page
     assert '<meta http-equiv="refresh"' in admin.get("/school/").text
     with app.app_context():
         assert db.session.scalar(select(AccessCode).limit(1)) is not None

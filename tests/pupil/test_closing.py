@@ -1,0 +1,98 @@
+"""A pupil who started before a wave or class closed, or before their code was voided
+(issue 12, findings 1 and 2): every later save and submit is refused, with a clear
+page, and nothing is written."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from survey_app.extensions import db
+from survey_app.models import AccessCode, Response, SchoolClass, Wave
+from survey_app.services.codes import set_class_state, void_code
+from survey_app.services.waves import set_wave_state
+from tests.pupil.helpers import all_rows, answers_of
+
+PAGE_1 = {"grade": "6", "gender": "99", "district": "dont_know"}
+PAGE_2 = {"happy_1": "1", "happy_2": "4", "happy_3": "99", "sad_1": "2", "sad_2": "3",
+          "club": "0"}
+
+
+def close_wave(app, city):
+    with app.app_context():
+        set_wave_state(db.session, None, city.wave_id, "closed")
+        db.session.commit()
+
+
+def close_class(app, city):
+    with app.app_context():
+        set_class_state(db.session, None, city.class_id, "closed")
+        db.session.commit()
+
+
+def void(app, city):
+    with app.app_context():
+        void_code(db.session, None, city.class_id, city.codes[0])
+        db.session.commit()
+
+
+def snapshot(app):
+    with app.app_context():
+        response = db.session.scalars(select(Response)).one()
+        code = db.session.get(AccessCode, response.access_code_id)
+        return (answers_of(), all_rows(), response.status, response.submitted_on,
+                response.furthest_page, code.state)
+
+
+@pytest.mark.parametrize("change,reason", [(close_wave, "nicht geöffnet"),
+                                           (close_class, "nicht geöffnet"),
+                                           (void, "nicht mehr gültig")])
+@pytest.mark.parametrize("action", ["submit", "save"])
+def test_after_closing_or_voiding_nothing_is_saved_or_submitted(app, city, pupil, change,
+                                                                reason, action):
+    pupil.begin(city.codes[0])
+    pupil.post(1, PAGE_1)
+    change(app, city)
+    before = snapshot(app)
+    refused = pupil.post(2, PAGE_2, action=action, follow=False)
+    assert refused.status_code == 403
+    assert reason in refused.text and "Die Befragung ist geschlossen" in refused.text
+    assert "Traceback" not in refused.text
+    after = snapshot(app)
+    assert after == before
+    assert after[2] == "in_progress" and after[5] == ("void" if change is void else "started")
+    assert pupil.client.get("/survey/page/2").headers["Location"] == "/"  # session ended
+
+
+def test_a_voided_code_stays_void_and_cannot_start_again(app, city, pupil):
+    pupil.begin(city.codes[0])
+    pupil.post(1, PAGE_1)
+    void(app, city)
+    pupil.post(2, PAGE_2, action="submit")
+    again = pupil.start(city.codes[0])
+    assert "nicht mehr gültig" in again.text
+    with app.app_context():
+        assert db.session.scalars(select(AccessCode.state)).all().count("void") == 1
+        assert db.session.scalars(select(Response.status)).one() == "in_progress"
+
+
+def test_a_wave_past_its_closing_date_takes_no_more_answers(app, city, pupil):
+    import datetime as dt
+
+    pupil.begin(city.codes[0])
+    with app.app_context():
+        wave = db.session.get(Wave, city.wave_id)
+        wave.opens_on = dt.date.today() - dt.timedelta(days=10)
+        wave.closes_on = dt.date.today() - dt.timedelta(days=1)
+        db.session.commit()
+    assert pupil.post(1, PAGE_1, follow=False).status_code == 403
+    with app.app_context():
+        assert answers_of() == {}
+
+
+def test_an_open_class_and_wave_still_save_and_submit(app, city, pupil):
+    pupil.begin(city.codes[0])
+    pupil.post(1, PAGE_1)
+    with app.app_context():
+        assert db.session.get(SchoolClass, city.class_id).state == "open"
+    assert pupil.post(2, PAGE_2, action="submit").request.path == "/survey/thanks"

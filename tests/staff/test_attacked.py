@@ -1,0 +1,107 @@
+"""Staff pages as an attacker would use them (issue 12, findings 8-10)."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+
+from survey_app.extensions import db
+from survey_app.services import audit
+from tests.staff.conftest import login
+
+
+@pytest.fixture
+def admin(app, world):
+    client = app.test_client()
+    login(client, world.emails["admin"])
+    return client
+
+
+def _page_label(text: str) -> tuple[int, int]:
+    found = re.search(r"(?:Seite|Page) (-?\d+) (?:von|of) (\d+)", text)
+    assert found, "no page label"
+    return int(found.group(1)), int(found.group(2))
+
+
+@pytest.mark.parametrize("page,shown", [("-3", 1), ("0", 1), ("abc", 1), ("2", 2),
+                                        ("9" * 25, 2), ("-" + "9" * 25, 1), ("3", 2)])
+def test_audit_page_numbers_are_clamped_never_a_500(app, admin, world, page, shown):
+    with app.app_context():
+        for number in range(60):  # more than one page of 50
+            audit.record(db.session, None, "test.event", number=number)
+        db.session.commit()
+    result = admin.get(f"/admin/audit?page={page}")
+    assert result.status_code == 200
+    assert _page_label(result.text) == (shown, 2)
+
+
+def test_the_automatic_reload_does_not_keep_a_forgotten_session_alive(app, world):
+    client = app.test_client()
+    login(client, world.emails["coord_a"])
+    page = client.get("/school/")
+    refresh = re.search(r'<meta http-equiv="refresh" content="(\d+);url=([^"]+)">', page.text)
+    assert refresh, "the response-rate page reloads itself while a wave is open"
+    url = refresh.group(2).replace("&amp;", "&")
+    with client.session_transaction() as session:
+        session["staff_seen_at"] = time.time() - 20 * 60
+    assert client.get(url).status_code == 200  # still within the idle time: shown
+    with client.session_transaction() as session:
+        assert time.time() - session["staff_seen_at"] > 19 * 60  # ... but not extended
+        session["staff_seen_at"] = time.time() - 31 * 60
+    assert client.get(url).status_code == 302  # idle too long: logged out
+    assert client.get("/school/").status_code == 302
+
+
+def test_a_click_still_counts_as_activity(app, world):
+    client = app.test_client()
+    login(client, world.emails["coord_a"])
+    with client.session_transaction() as session:
+        session["staff_seen_at"] = time.time() - 20 * 60
+    assert client.get("/school/").status_code == 200
+    with client.session_transaction() as session:
+        assert time.time() - session["staff_seen_at"] < 5
+
+
+BAD_ADDRESSES = ["a@b", "foo@@bar.de", "anna schmidt@stadt.de", "x@stadt.de.", "x@.de",
+                 "x@stadt..de", "x@demo.invalid", "<script>@stadt.de", "@stadt.de", "x@",
+                 "x@-stadt.de"]
+
+
+@pytest.mark.parametrize("address", BAD_ADDRESSES)
+def test_staff_e_mail_addresses_are_checked_for_format(app, admin, world, address):
+    from sqlalchemy import func, select
+
+    from survey_app.models import StaffUser
+    from tests.staff.conftest import token_of
+
+    def accounts():
+        with app.app_context():
+            return db.session.scalar(select(func.count()).select_from(StaffUser))
+
+    before = accounts()
+    result = admin.post("/admin/users/new", data={
+        "csrf_token": token_of(admin), "email": address, "role": "coordinator",
+        "schools": str(world.school_a), "password": "ein gutes passwort"})
+    assert result.status_code == 422 and "valid e-mail address" in result.text
+    assert accounts() == before
+
+
+@pytest.mark.parametrize("address", BAD_ADDRESSES)
+def test_the_account_service_refuses_malformed_addresses_too(app, world, address):
+    from survey_app.services.errors import InvalidInput
+    from survey_app.services.staff import create_user
+
+    with app.app_context(), pytest.raises(InvalidInput) as refused:
+        create_user(db.session, None, address, "admin", "ein gutes passwort")
+    assert refused.value.field == "email"
+
+
+def test_a_well_formed_address_is_accepted(app, world):
+    from survey_app.services.staff import create_user
+
+    with app.app_context():
+        user = create_user(db.session, None, "Anna.Schmidt@Stadt-Nord.de", "admin",
+                           "ein gutes passwort")
+        assert user.email == "anna.schmidt@stadt-nord.de"
