@@ -107,6 +107,10 @@ def build_config(instance_path: str, overrides: Mapping[str, Any] | None = None)
         # else a built-in text naming Germany's children's helpline (116 111).
         "HELPLINE_TEXT": env.get("HELPLINE_TEXT", ""),
         "SURVEY_BASE_URL": env.get("SURVEY_BASE_URL", ""),
+        # Folders with the city's own questionnaire definitions (colon-separated).
+        "QUESTIONNAIRE_DIRS": env.get("QUESTIONNAIRE_DIRS", ""),
+        # Prefix of the rate-limit keys, so that several installations can share a Redis.
+        "RATELIMIT_KEY_PREFIX": env.get("RATELIMIT_KEY_PREFIX", "wellbeing"),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -1,16 +1,34 @@
-"""Keep client addresses out of every log line (design §6).
+"""Keep client addresses and user agents out of every log line (design §6).
 
-Werkzeug's development server starts each request log line with the client's
-IP address; the filter below replaces it, so ``wellbeing run`` is as safe as
-the demo's WSGI server, which logs no requests at all.
+The one place that decides what a log line may hold:
+
+- :class:`DropClientAddress` rewrites the request lines of Werkzeug's
+  development server, which start with the client's address;
+- :class:`JsonLines` is the formatter of ``wellbeing serve``: one JSON object
+  per line, with every IP address in a message or traceback replaced by ``-``
+  (loopback and wildcard addresses, which are the server's own, are kept);
+- :func:`access_entry` is what ``wellbeing serve`` logs per request: method,
+  path without the query string, status, duration and size. Never the client
+  address, the user agent, the referrer or cookies.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import ipaddress
+import json
 import logging
 import re
+from typing import Any
 
 _ADDRESS_PREFIX = re.compile(r"^\S+ - - ")
+#: Candidates for IPv6 and IPv4 addresses; each is checked with :mod:`ipaddress`.
+_IPV6_CANDIDATE = re.compile(r"(?<![\w:.])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}"
+                             r"(?:\.\d{1,3}){0,3}(?![\w:])")
+_IPV4_CANDIDATE = re.compile(r"(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?![\d]|\.\d)")
+REDACTED = "-"
+#: Fields of a log record that :class:`JsonLines` copies into the line when present.
+ACCESS_FIELDS = ("method", "path", "status", "duration_ms", "bytes", "worker")
 
 
 class DropClientAddress(logging.Filter):
@@ -30,3 +48,55 @@ def install_privacy_log_filter() -> None:
         logger = logging.getLogger(name)
         if not any(isinstance(f, DropClientAddress) for f in logger.filters):
             logger.addFilter(DropClientAddress())
+
+
+def _replace_address(match: re.Match) -> str:
+    token = match.group(0)
+    try:
+        address = ipaddress.ip_address(token)
+    except ValueError:
+        return token  # a time of day, a version number: not an address
+    if address.is_loopback or address.is_unspecified:
+        return token
+    return REDACTED
+
+
+def redact_addresses(text: str) -> str:
+    """``text`` with every IPv4 and IPv6 address except loopback and wildcard replaced.
+
+    >>> redact_addresses("Invalid request from ip=203.0.113.9 at 12:30:45")
+    'Invalid request from ip=- at 12:30:45'
+    """
+    return _IPV4_CANDIDATE.sub(_replace_address, _IPV6_CANDIDATE.sub(_replace_address, text))
+
+
+class JsonLines(logging.Formatter):
+    """One JSON object per line: time (UTC), level, logger, message, and request fields."""
+
+    def format(self, record: logging.LogRecord) -> str:  # noqa: A003
+        entry: dict[str, Any] = {
+            "time": dt.datetime.fromtimestamp(record.created, dt.timezone.utc)
+            .isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": redact_addresses(record.getMessage()),
+        }
+        for field in ACCESS_FIELDS:
+            if hasattr(record, field):
+                entry[field] = getattr(record, field)
+        if record.exc_info:
+            entry["exception"] = redact_addresses(self.formatException(record.exc_info))
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def access_entry(environ: dict, status: str | int | None, duration_s: float,
+                 size: int | None, worker: int) -> dict[str, Any]:
+    """The fields logged for one request: nothing that identifies the client.
+
+    The query string is left out, since a link may carry a token.
+    """
+    code = int(str(status).split(None, 1)[0]) if status else None
+    return {"method": environ.get("REQUEST_METHOD", "-"),
+            "path": environ.get("PATH_INFO", "-"),
+            "status": code, "duration_ms": round(duration_s * 1000, 1),
+            "bytes": size, "worker": worker}

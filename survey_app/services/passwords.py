@@ -17,8 +17,16 @@ MIN_LENGTH = 8
 MAX_LENGTH = 64
 _COMMON_FILE = Path(__file__).with_name("common_passwords.txt")
 _hasher = PasswordHasher()
-#: Verified against when an e-mail is unknown, so both cases take as long.
-_DUMMY_HASH = _hasher.hash("not-a-real-password-for-timing")
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """A hash to verify against when an e-mail is unknown, so both cases take as long.
+
+    Made on first use, not at import: hashing costs ~0.3-0.6 s by design, and
+    every start of the server and every CLI call imports this module.
+    """
+    return _hasher.hash("not-a-real-password-for-timing")
 
 
 @lru_cache(maxsize=1)
@@ -52,7 +60,7 @@ def hash_password(password: str) -> str:
 def verify_password(stored_hash: str | None, password: str) -> bool:
     """Whether ``password`` matches; takes the same time for unknown accounts."""
     try:
-        return _hasher.verify(stored_hash or _DUMMY_HASH, password) and stored_hash is not None
+        return _hasher.verify(stored_hash or _dummy_hash(), password) and stored_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 
