@@ -10,6 +10,7 @@ from wtforms import (BooleanField, DateField, EmailField, HiddenField, IntegerFi
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from survey_app.auth.helpers import choices
+from survey_app.labels import label
 from survey_app.models.staff import ROLES
 
 
@@ -104,7 +105,9 @@ class UserForm(FlaskForm):
     """A new staff account, or changes to one."""
 
     email = EmailField(_l("E-mail address"), validators=[_required(), Length(max=254)])
-    role = SelectField(_l("Role"), choices=choices((r, r) for r in ROLES), validators=[_required()])
+    # No default: the admin must choose. The choices (translated labels) are set per request,
+    # see :func:`role_choices`.
+    role = SelectField(_l("Role"), validators=[InputRequired(_l("Please choose a role."))])
     schools = SelectMultipleField(_l("Schools (coordinators)"), coerce=int)
     municipalities = SelectMultipleField(_l("Municipalities (planners)"), coerce=int)
     regions = SelectMultipleField(_l("Add every municipality of these regions (planners)"),
@@ -113,6 +116,11 @@ class UserForm(FlaskForm):
     password = PasswordField(_l("Password (8-64 characters)"),
                              render_kw={"autocomplete": "new-password"})
     submit = SubmitField(_l("Save"))
+
+
+def role_choices() -> list:
+    """The role select's options: an empty "please choose" first, then the translated roles."""
+    return choices([("", _l("– please choose –"))] + [(r, label(r)) for r in ROLES])
 
 
 class UserEditForm(UserForm):
