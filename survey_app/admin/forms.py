@@ -7,7 +7,8 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (BooleanField, DateField, EmailField, HiddenField, IntegerField,
                      PasswordField, SelectField, SelectMultipleField, StringField, SubmitField)
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (InputRequired, Length, NumberRange, Optional,
+                                ValidationError)
 
 from survey_app.auth.helpers import choices
 from survey_app.labels import label
@@ -95,10 +96,21 @@ class WaveForm(FlaskForm):
 
 
 class StateForm(FlaskForm):
-    """Open or close something now."""
+    """Open, reopen or close a wave now (sent from the confirmation page)."""
 
     state = SelectField(choices=choices([("open", "open"), ("closed", "closed")]),
                         validators=[_required()])
+    closes_on = DateField(_l("Pupils may answer until"), validators=[Optional()])
+
+
+class WaveEditForm(FlaskForm):
+    """Corrections to a wave: name, dates and (while nobody has answered) the questionnaire."""
+
+    name = StringField(_l("Name"), validators=[_required(), Length(max=120)])
+    questionnaire = SelectField(_l("Questionnaire and version"), validators=[Optional()])
+    opens_on = DateField(_l("Opens on"), validators=[_required()])
+    closes_on = DateField(_l("Closes on"), validators=[_required()])
+    submit = SubmitField(_l("Save"))
 
 
 class UserForm(FlaskForm):
@@ -140,6 +152,11 @@ class AuditFilterForm(FlaskForm):
     date_from = DateField(_l("From"), validators=[Optional()])
     date_to = DateField(_l("To"), validators=[Optional()])
     submit = SubmitField(_l("Filter"))
+
+    def validate_date_to(self, field) -> None:
+        """An end before the start finds nothing: say so next to the field instead."""
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError(_l("The end date must not be before the start date."))
 
 
 class NameForm(FlaskForm):
