@@ -17,4 +17,4 @@ def _admins_only():
 
 
 from survey_app.admin import (views_areas, views_audit, views_edit, views_users,  # noqa: E402,F401
-                              views_waves)
+                              views_wave_settings, views_waves)

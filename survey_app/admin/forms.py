@@ -7,9 +7,11 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (BooleanField, DateField, EmailField, HiddenField, IntegerField,
                      PasswordField, SelectField, SelectMultipleField, StringField, SubmitField)
-from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (Email, InputRequired, Length, NumberRange, Optional,
+                                ValidationError)
 
 from survey_app.auth.helpers import choices
+from survey_app.labels import label
 from survey_app.models.staff import ROLES
 
 
@@ -94,10 +96,21 @@ class WaveForm(FlaskForm):
 
 
 class StateForm(FlaskForm):
-    """Open or close something now."""
+    """Open, reopen or close a wave now (sent from the confirmation page)."""
 
     state = SelectField(choices=choices([("open", "open"), ("closed", "closed")]),
                         validators=[_required()])
+    closes_on = DateField(_l("Pupils may answer until"), validators=[Optional()])
+
+
+class WaveEditForm(FlaskForm):
+    """Corrections to a wave: name, dates and (while nobody has answered) the questionnaire."""
+
+    name = StringField(_l("Name"), validators=[_required(), Length(max=120)])
+    questionnaire = SelectField(_l("Questionnaire and version"), validators=[Optional()])
+    opens_on = DateField(_l("Opens on"), validators=[_required()])
+    closes_on = DateField(_l("Closes on"), validators=[_required()])
+    submit = SubmitField(_l("Save"))
 
 
 class UserForm(FlaskForm):
@@ -106,7 +119,9 @@ class UserForm(FlaskForm):
     email = EmailField(_l("E-mail address"), validators=[
         _required(), Length(max=254),
         Email(_l("Please enter a valid e-mail address."), check_deliverability=False)])
-    role = SelectField(_l("Role"), choices=choices((r, r) for r in ROLES), validators=[_required()])
+    # No default: the admin must choose. The choices (translated labels) are set per request,
+    # see :func:`role_choices`.
+    role = SelectField(_l("Role"), validators=[InputRequired(_l("Please choose a role."))])
     schools = SelectMultipleField(_l("Schools (coordinators)"), coerce=int)
     municipalities = SelectMultipleField(_l("Municipalities (planners)"), coerce=int)
     regions = SelectMultipleField(_l("Add every municipality of these regions (planners)"),
@@ -115,6 +130,11 @@ class UserForm(FlaskForm):
     password = PasswordField(_l("Password (8-64 characters)"),
                              render_kw={"autocomplete": "new-password"})
     submit = SubmitField(_l("Save"))
+
+
+def role_choices() -> list:
+    """The role select's options: an empty "please choose" first, then the translated roles."""
+    return choices([("", _l("– please choose –"))] + [(r, label(r)) for r in ROLES])
 
 
 class UserEditForm(UserForm):
@@ -134,6 +154,11 @@ class AuditFilterForm(FlaskForm):
     date_from = DateField(_l("From"), validators=[Optional()])
     date_to = DateField(_l("To"), validators=[Optional()])
     submit = SubmitField(_l("Filter"))
+
+    def validate_date_to(self, field) -> None:
+        """An end before the start finds nothing: say so next to the field instead."""
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError(_l("The end date must not be before the start date."))
 
 
 class NameForm(FlaskForm):

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from survey_app.admin import bp
-from survey_app.admin.forms import UserEditForm, UserForm
+from survey_app.admin.forms import UserEditForm, UserForm, role_choices
 from survey_app.admin.views_areas import municipality_choices
 from survey_app.auth.helpers import actor_id, choices, show_error
 from survey_app.extensions import db
@@ -18,6 +18,7 @@ from survey_app.services.staff import create_user, update_user
 
 def _user_form(form_class=UserForm) -> UserForm:
     form = form_class()
+    form.role.choices = role_choices()
     form.schools.choices = choices([(s.id, s.name) for s in
                             db.session.scalars(select(School).order_by(School.name))])
     form.municipalities.choices = choices(municipality_choices())

@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from survey_app.admin import bp
 from survey_app.admin.forms import (ClassForm, ClassListConfirmForm, ClassListUploadForm,
-                                    StateForm, WaveForm)
+                                    WaveForm)
 from survey_app.admin.views_areas import municipality_choices
 from survey_app.auth.helpers import actor_id, choices, show_error
 from survey_app.extensions import db
 from survey_app.models import Region, Wave
 from survey_app.services import class_lists, monitoring, schools
 from survey_app.services.errors import InvalidInput
-from survey_app.services.waves import (create_wave, invalid_questionnaires,
-                                      questionnaire_choices, set_wave_state)
+from survey_app.services.waves import create_wave, invalid_questionnaires, questionnaire_choices
 
 
 @bp.route("/waves")
@@ -74,7 +75,7 @@ def _wave_page(wave: Wave, class_form: ClassForm | None = None, problems=(), sta
     rows = monitoring.class_rows(db.session, wave.id)
     return render_template("staff/admin/wave.html", wave=wave, class_form=class_form,
                            rows=rows, total=monitoring.total(rows), problems=problems,
-                           state_form=StateForm(formdata=None),
+                           today=dt.date.today(),
                            upload_form=ClassListUploadForm(formdata=None)), status
 
 
@@ -82,18 +83,6 @@ def _wave_page(wave: Wave, class_form: ClassForm | None = None, problems=(), sta
 def wave(wave_id: int):
     """A wave's settings, its classes with their figures, and forms to change them."""
     return _wave_page(db.session.get(Wave, wave_id) or abort(404))
-
-
-@bp.route("/waves/<int:wave_id>/state", methods=["POST"])
-def wave_state(wave_id: int):
-    """Open or close a wave now."""
-    wave = db.session.get(Wave, wave_id) or abort(404)
-    form = StateForm()
-    if form.validate_on_submit():
-        set_wave_state(db.session, actor_id(), wave.id, form.state.data)
-        db.session.commit()
-        flash(_("The wave is now %(state)s.", state=form.state.data), "success")
-    return redirect(url_for("admin.wave", wave_id=wave.id))
 
 
 @bp.route("/waves/<int:wave_id>/classes", methods=["POST"])

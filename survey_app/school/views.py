@@ -159,10 +159,19 @@ def void_unused(class_id: int):
 
 @bp.route("/classes/<int:class_id>/state", methods=["POST"])
 def class_state(class_id: int):
-    """Close the class (its codes start nothing any more) or reopen it."""
+    """Close the class (after a confirmation that counts who is still answering) or reopen it."""
     school_class = _class(class_id)
     state = request.form.get("state")
-    if ConfirmForm().validate_on_submit() and state in ("open", "closed"):
+    form = ConfirmForm()
+    if state == "closed" and school_class.state == "open" and \
+            request.form.get("confirmed") != "yes" and form.validate_on_submit():
+        # Closing locks out pupils who are mid-questionnaire: say how many, ask first.
+        row = monitoring.class_rows(db.session, school_class.wave_id,
+                                    class_id=school_class.id)[0]
+        return render_template("staff/school/class_close.html", school_class=school_class,
+                               row=row, still_answering=row.started - row.submitted,
+                               confirm_form=ConfirmForm(formdata=None))
+    if form.validate_on_submit() and state in ("open", "closed"):
         codes.set_class_state(db.session, actor_id(), school_class.id, state)
         db.session.commit()
         flash(_("The class is closed.") if state == "closed" else _("The class is open again."),

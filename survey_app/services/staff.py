@@ -61,6 +61,24 @@ def find_by_email(session: Session, email: str) -> StaffUser | None:
         func.lower(StaffUser.email) == normalise_email(email)))
 
 
+def _refuse_choices_outside_role(role: str, school_ids: list[int], municipality_ids: list[int],
+                                 region_ids: list[int]) -> None:
+    """Refuse schools for a non-coordinator, municipalities or regions for a non-planner.
+
+    Dropping them silently would give an account other rights than the admin
+    meant (a school picked for what was meant to be a coordinator account).
+    """
+    if school_ids and role != "coordinator":
+        raise InvalidInput(_("Schools are assigned to school coordinators only. Please "
+                             "deselect the schools or choose the role school coordinator."),
+                           field="schools")
+    for ids, field in ((municipality_ids, "municipalities"), (region_ids, "regions")):
+        if ids and role != "planner":
+            raise InvalidInput(_("Municipalities and regions are assigned to planners only. "
+                                 "Please deselect them or choose the role planner."),
+                               field=field)
+
+
 def _scope(session: Session, role: str, school_ids: Iterable[int],
            municipality_ids: Iterable[int],
            region_ids: Iterable[int] = ()) -> tuple[list[School], list[Municipality]]:
@@ -70,7 +88,9 @@ def _scope(session: Session, role: str, school_ids: Iterable[int],
     model links planners to municipalities only); one added to the region later is
     assigned on the account page.
     """
-    region_ids = list(region_ids) if role == "planner" else []
+    school_ids, municipality_ids, region_ids = (list(school_ids), list(municipality_ids),
+                                                list(region_ids))
+    _refuse_choices_outside_role(role, school_ids, municipality_ids, region_ids)
     if any(session.get(Region, i) is None for i in region_ids):
         raise InvalidInput(_("Unknown region."), field="regions")
     municipality_ids = list(dict.fromkeys([*municipality_ids, *session.scalars(

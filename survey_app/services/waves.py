@@ -1,4 +1,5 @@
-"""Survey waves: set up with a pinned questionnaire, opened and closed.
+"""Survey waves: set up with a pinned questionnaire, corrected (opening and closing:
+:mod:`survey_app.services.wave_states`).
 
 A wave can only be set up with a questionnaire definition that validates,
 chosen by the opaque key ``id@version`` (the form never shows server paths);
@@ -14,10 +15,11 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from survey_app.models import Municipality, Region, Wave
+from survey_app.models import Municipality, Region, Response, Wave
 from survey_app.services import audit
 from survey_app.services.errors import InvalidInput
 from survey_app.services.questionnaires import available, problems
+from survey_app.services.wave_states import date_problem
 
 
 def questionnaire_key(questionnaire) -> str:
@@ -88,25 +90,50 @@ def create_wave(session: Session, actor_id: int, *, name: str, questionnaire: st
     return wave
 
 
-def set_wave_state(session: Session, actor_id: int, wave_id: int, state: str,
-                   today: dt.date | None = None) -> Wave:
-    """Open or close a wave now.
+def has_answers(session: Session, wave_id: int) -> bool:
+    """Whether any pupil has started the wave's questionnaire (then it is fixed for good)."""
+    return session.scalar(select(Response.id).where(Response.wave_id == wave_id).limit(1)) \
+        is not None
 
-    Opening moves the opening date to today if it lies in the future (and
-    the closing date along if needed); closing moves the closing date to
-    today if it lies in the future, so dates and state tell the same story.
+
+def update_wave(session: Session, actor_id: int, wave_id: int, *, name: str,
+                opens_on: dt.date, closes_on: dt.date, questionnaire: str | None = None,
+                extra_dirs: str | None = None, today: dt.date | None = None) -> Wave:
+    """Correct a wave's name, dates and (while nobody has answered) its questionnaire.
+
+    The dates must fit the wave's state (see
+    :func:`survey_app.services.wave_states.date_problem`); ``questionnaire`` is
+    a key ``id@version`` or ``None`` to keep the pinned one. Once a pupil has
+    started, the questionnaire stays: answers are read with the definition they
+    were given under.
     """
     today = today or dt.date.today()
     wave = session.get(Wave, wave_id)
-    if wave is None or state not in ("open", "closed"):
-        raise InvalidInput(_("Unknown wave or state."))
-    if state == "open":
-        wave.opens_on = min(wave.opens_on, today)
-        wave.closes_on = max(wave.closes_on, today)
-    else:
-        wave.closes_on = max(min(wave.closes_on, today), wave.opens_on)
-    previous, wave.state = wave.state, state
+    if wave is None:
+        raise InvalidInput(_("Unknown wave."))
+    name = name.strip()
+    if not name or len(name) > 120:
+        raise InvalidInput(_("The name must have 1 to 120 characters."), field="name")
+    if session.scalar(select(Wave).where(Wave.name == name, Wave.id != wave.id)):
+        raise InvalidInput(_("A wave with this name exists already."), field="name")
+    problem = date_problem(wave.state, opens_on, closes_on, today)
+    if problem:
+        raise InvalidInput(problem[1], field=problem[0])
+    previous = {"name": wave.name, "opens_on": wave.opens_on.isoformat(),
+                "closes_on": wave.closes_on.isoformat(),
+                "questionnaire": f"{wave.questionnaire_id} {wave.questionnaire_version}"}
+    if questionnaire is not None and questionnaire != f"{wave.questionnaire_id}@" \
+            f"{wave.questionnaire_version}":
+        if has_answers(session, wave.id):
+            raise InvalidInput(_("Pupils have answered already, so the questionnaire cannot "
+                                 "be changed any more."), field="questionnaire")
+        chosen = resolve_questionnaire(questionnaire, extra_dirs)
+        wave.questionnaire_id, wave.questionnaire_version = chosen.id, chosen.version
+        wave.questionnaire_hash = chosen.content_hash
+    wave.name, wave.opens_on, wave.closes_on = name, opens_on, closes_on
     session.flush()
-    audit.record(session, actor_id, f"wave.{'open' if state == 'open' else 'close'}", wave,
+    audit.record(session, actor_id, "wave.update", wave, name=name,
+                 opens_on=opens_on.isoformat(), closes_on=closes_on.isoformat(),
+                 questionnaire=f"{wave.questionnaire_id} {wave.questionnaire_version}",
                  previous=previous)
     return wave

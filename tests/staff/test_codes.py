@@ -68,7 +68,7 @@ def test_closed_class_gets_no_codes_until_reopened(app, coordinator, world):
     assert refused.status_code == 422 and "This class is closed" in refused.text
     assert post(coordinator, url + "/state", state="open").status_code == 302
     assert post(coordinator, url + "/codes", count="2").mimetype == "application/pdf"
-    post(coordinator, url + "/state", state="closed")
+    post(coordinator, url + "/state", state="closed", confirmed="yes")
     with app.app_context():
         assert db.session.get(SchoolClass, world.class_a_closed).state == "closed"
         actions = db.session.scalars(select(AuditEvent.action)).all()
@@ -76,7 +76,7 @@ def test_closed_class_gets_no_codes_until_reopened(app, coordinator, world):
 
 
 def test_closing_a_class_stops_its_codes(app, coordinator, world):
-    post(coordinator, f"/school/classes/{world.class_a}/state", state="closed")
+    post(coordinator, f"/school/classes/{world.class_a}/state", state="closed", confirmed="yes")
     pupil_start(app.test_client(), world.codes_a[0])
     assert code_states(app, world.class_a).count("started") == 1  # only the world's own
 
@@ -130,3 +130,26 @@ def test_cli_generates_codes_and_a_sheet(app, runner, world, tmp_path):
     assert closed.exit_code == 1 and "closed" in closed.output
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(AccessCode)) == 5 + 2 + 3 + 3
+
+
+def test_closing_a_class_first_shows_who_is_still_answering(app, coordinator, world):
+    url = f"/school/classes/{world.class_a}"
+    asked = post(coordinator, url + "/state", state="closed")
+    assert asked.status_code == 200
+    assert "1 pupil of this class has started and not submitted yet." in asked.text
+    assert 'name="confirmed" value="yes"' in asked.text
+    with app.app_context():
+        assert db.session.get(SchoolClass, world.class_a).state == "open"
+    done = post(coordinator, url + "/state", state="closed", confirmed="yes")
+    assert done.status_code == 302
+    with app.app_context():
+        assert db.session.get(SchoolClass, world.class_a).state == "closed"
+
+
+def test_closing_a_class_nobody_is_answering_in_says_so(app, coordinator, world):
+    asked = post(coordinator, f"/school/classes/{world.class_b}/state", state="closed")
+    assert asked.status_code == 404  # coordinator A may not touch school B's class
+    admin = app.test_client()
+    login(admin, world.emails["admin"])
+    asked = post(admin, f"/school/classes/{world.class_b}/state", state="closed")
+    assert asked.status_code == 200 and "No pupil of this class is answering" in asked.text
