@@ -47,6 +47,22 @@ def _fail(message: str) -> None:
     raise click.exceptions.Exit(1)
 
 
+def _submitted(responses):
+    """Only the submitted questionnaires: rows whose ``submitted`` column is 1 (or true).
+
+    A file without the column holds submitted questionnaires only.
+    """
+    if "submitted" not in responses.columns:
+        return responses
+    flag = responses["submitted"].astype(str).str.strip().str.lower()
+    unknown = ~flag.isin(["1", "0", "true", "false", "1.0", "0.0"])
+    if unknown.any():
+        raise ValueError(f"column 'submitted' must hold 1 or 0; line "
+                         f"{int(unknown.to_numpy().argmax()) + 2} has "
+                         f"{responses['submitted'][unknown].iloc[0]!r}")
+    return responses[flag.isin(["1", "true", "1.0"]).to_numpy()].reset_index(drop=True)
+
+
 def _questionnaire(path: str | None):
     from analysis.questionnaire import load
     from questionnaires import SHIPPED
@@ -132,11 +148,21 @@ def score(questionnaire_path, responses_path, out) -> None:
 @click.option("--previous", "previous_path", type=click.Path(),
               help="Estimates of the previous wave (a CSV written by 'wellbeing analyse'): "
                    "adds the change since then with adjusted p-values.")
+@click.option("--submitted-only/--include-unsubmitted", "submitted_only", default=False,
+              show_default=True,
+              help="Leave out questionnaires that reached the end but were never sent "
+                   "(rows with 0 in the responses' 'submitted' column), or include them.")
 @_OUT_FILE
 @_clean_errors
 def analyse(questionnaire_path, responses_path, enrolment_path, by, cluster, min_n,
-            previous_path, out) -> None:
-    """Write disclosure-controlled estimates by group (design section 4 columns)."""
+            previous_path, submitted_only, out) -> None:
+    """Write disclosure-controlled estimates by group.
+
+    One row per group and measure: the mean of each scale score and the share
+    of each category and index level, with the number of pupils, standard
+    error, 95 % confidence interval, the comparison with the whole city, and
+    a flag for figures suppressed because they cover too few pupils.
+    """
     from analysis.estimation import survey_design
     from analysis.exporting import output_format, write_estimates
     from analysis.enrolment_weights import weight_to_enrolment
@@ -148,6 +174,8 @@ def analyse(questionnaire_path, responses_path, enrolment_path, by, cluster, min
     threshold = _min_n(min_n)
     q = _questionnaire(questionnaire_path)
     responses = read_responses(responses_path, q)
+    if submitted_only:
+        responses = _submitted(responses)
     for option, column in (("--by", by), ("--cluster", cluster)):
         if column not in responses.columns:
             raise ValueError(f"{option} {column!r}: no such column in {Path(responses_path).name}")

@@ -57,9 +57,14 @@ def start():
     """Start page: a pupil enters the code from the slip and picks a language."""
     form = StartForm()
     if form.validate_on_submit():
-        language = current_language()
+        # A language picked on this device now wins; one kept from a pause does not.
+        chosen = (session.get("lang") if session.get("lang") in LANGUAGES
+                  and not session.get("lang_kept") else None)
         try:
-            response = start_or_resume(db.session, form.code.data, language=language)
+            response = start_or_resume(db.session, form.code.data,
+                                       language=chosen or current_language())
+            if chosen and response.language != chosen:
+                response.language = chosen
         except StartRefused as refused:
             db.session.rollback()
             g.code_refused = True
@@ -68,7 +73,7 @@ def start():
         db.session.commit()
         session.clear()
         session["response_id"] = response.id
-        session["lang"] = language
+        session["lang"] = response.language  # resuming continues in the pupil's language
         return redirect(url_for("pupil.resume"), 303)
     return render_template("pupil/start.html", form=form)
 
@@ -79,6 +84,7 @@ def language(code: str):
     if code not in LANGUAGES:
         raise Tampered(_("This language is not offered."))
     set_language(code)
+    session.pop("lang_kept", None)
     target = request.args.get("next", "pupil.start")
     if target not in ("pupil.start", "pupil.assent", "pupil.thanks", "pupil.paused"):
         target = "pupil.start"
@@ -177,7 +183,10 @@ def _after_save(survey, number: int, post) -> str:
     """Where the pressed button leads once the page is saved."""
     answers = post.merged
     if post.action == "pause":
+        language = survey.response.language
         session.clear()
+        session["lang"] = language  # the pause page speaks the pupil's language
+        session["lang_kept"] = True
         return url_for("pupil.paused")
     if post.action == "back":
         before = navigation.previous_page(survey.questionnaire, answers, number)
