@@ -1,24 +1,34 @@
 """Shared plumbing: designs from arguments, group codes, tidy output frames."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from ._linearisation import _DomainStats, domain_stats
-from .design import SurveyDesign, survey_design
+from .design import DF_RULES, SurveyDesign, survey_design
 
 ALL = "all"
 COLUMNS = ["group_var", "group", "measure", "statistic", "n", "estimate", "se", "df",
            "ci_low", "ci_high"]
 
 
-def as_design(data, cluster, strata, weights, lonely_psu) -> SurveyDesign:
-    """Accept a SurveyDesign or build one from a DataFrame and column names."""
+def as_design(data, cluster, strata, weights, lonely_psu, df_rule=None) -> SurveyDesign:
+    """Accept a SurveyDesign or build one from a DataFrame and column names.
+
+    ``df_rule`` (``None``: the design's own, ``"effective"`` for a new one)
+    overrides the degrees-of-freedom rule of a given design.
+    """
     if isinstance(data, SurveyDesign):
-        return data
+        if df_rule is None or df_rule == data.df_rule:
+            return data
+        if df_rule not in DF_RULES:
+            raise ValueError(f"df_rule must be one of {DF_RULES}, got {df_rule!r}")
+        return replace(data, df_rule=df_rule)
     return survey_design(data, cluster=cluster, strata=strata, weights=weights,
-                         lonely_psu=lonely_psu)
+                         lonely_psu=lonely_psu, df_rule=df_rule or "effective")
 
 
 def group_codes(design: SurveyDesign, by: str | None) -> tuple[np.ndarray, list]:

@@ -25,8 +25,10 @@ class _DomainStats:
     variance: np.ndarray        # (G+1, M)
     n: np.ndarray               # (G+1, M) pupils with a value
     psu_totals: np.ndarray      # (P, G+1, M) linearised (calibration-residual) totals
-    df: np.ndarray              # (G+1,) R degf of the group's subset design
+    df: np.ndarray              # (G+1,) degrees of freedom by the design's df rule
     n_rows: np.ndarray          # (G+1,) nrow() of the group's subset design
+    n_psu: np.ndarray           # (G+1, M) PSUs with a value of the measure in the group
+    df_r: np.ndarray            # (G+1,) R degf of the group's subset design
 
 
 def _with_all(a: np.ndarray, n_groups: int) -> np.ndarray:
@@ -97,11 +99,17 @@ def _stratum_variance(design: SurveyDesign, t: np.ndarray, n_sub: np.ndarray | N
         n_sub = np.broadcast_to(nh, shape)
     centred = ss - tot ** 2 / nh
     scale = np.where(nh > 1, nh / np.maximum(nh - 1, 1), 1.0)
+    census = np.zeros_like(nh, dtype=bool)
+    if design.population is not None:    # R onestrat: f = (N - n) / N, 0 when all observed
+        big_n = design.population.reshape(nh.shape)
+        fraction = (big_n - nh) / big_n
+        census = fraction < 1e-7
+        scale = scale * np.where(census, 0.0, fraction)
     lonely, mode = design.lonely_psu, design.adjust_domain_lonely
     domain_lonely = (n_sub == 1) & (nh > 1) & mode
     uncentred = (nh == 1) & (lonely == "adjust") | domain_lonely & (lonely == "adjust")
     contrib = np.where(uncentred, ss, centred) * scale
-    missing = (lonely == "average") & ((nh == 1) | domain_lonely)
+    missing = (lonely == "average") & ((nh == 1) | domain_lonely) & ~census
     present = n_sub > 0
     contrib = np.where(present & ~missing, contrib, 0.0)
     n_strat = present.sum(axis=0)
@@ -137,13 +145,26 @@ def domain_stats(design: SurveyDesign, cols: list[np.ndarray], gcodes: np.ndarra
         member = _membership(design.psu_stratum, design.n_strata)
         n_sub = (member @ (cnt > 0).reshape(p, -1)).reshape((design.n_strata,) + cnt.shape[1:])
     var = _stratum_variance(design, np.nan_to_num(t), n_sub)
+    n_psu = (cnt > 0).sum(axis=0)
+    # one PSU: its linearised total is 0 by construction, so the "variance" is 0 (or
+    # only calibration noise) although nothing about it can be estimated
+    var = np.where(n_psu < 2, np.nan, var)
     rows = _with_all(rows.reshape(p, k), n_groups)
     psu_in = rows > 0
     strata_in = _membership(design.psu_stratum, design.n_strata) @ psu_in > 0
-    df = psu_in.sum(axis=0) - strata_in.sum(axis=0)
+    df_r = psu_in.sum(axis=0) - strata_in.sum(axis=0)
+    if design.df_rule == "r":
+        df = df_r.astype(float)
+    else:
+        w_psu = rows if unweighted else _with_all(
+            np.bincount(key, weights=w, minlength=n_keys).reshape(p, k), n_groups)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            n_eff = w_psu.sum(axis=0) ** 2 / (w_psu ** 2).sum(axis=0)
+        df = np.minimum(np.nan_to_num(n_eff) - 1.0, float(design.degf))
+        df = np.where(psu_in.sum(axis=0) < 2, 0.0, df)
     n_rows = rows.sum(axis=0) if design.calibration is None else np.full(n_groups + 1, len(w))
     return _DomainStats(estimate=ybar, variance=var, n=cnt.sum(axis=0), psu_totals=t, df=df,
-                        n_rows=n_rows)
+                        n_rows=n_rows, n_psu=n_psu, df_r=df_r)
 
 
 def contrast_variance(design: SurveyDesign, t: np.ndarray) -> np.ndarray:

@@ -99,7 +99,7 @@ def _adjust_by_measure(frame: pd.DataFrame, column: str, method: str) -> pd.Seri
 
 def compare_to_city(data, measures=None, categories=None, by="district", cluster="school",
                     strata=None, weights=None, lonely_psu="adjust", adjust="holm",
-                    ci_method="beta", level=0.95) -> pd.DataFrame:
+                    ci_method="beta", level=0.95, df_rule=None) -> pd.DataFrame:
     """Estimates by group with each group's difference from the whole city.
 
     Parameters
@@ -110,7 +110,7 @@ def compare_to_city(data, measures=None, categories=None, by="district", cluster
         Numeric columns (means).
     categories : str, list or dict, optional
         Category columns (shares), as in :func:`survey_shares_by`.
-    by, cluster, strata, weights, lonely_psu, ci_method, level
+    by, cluster, strata, weights, lonely_psu, ci_method, level, df_rule
         As in :func:`survey_means_by` / :func:`survey_shares_by`.
     adjust : {"holm", "bh", "bonferroni", "none"}
         Adjustment of the p-values across the groups of each measure.
@@ -130,8 +130,7 @@ def compare_to_city(data, measures=None, categories=None, by="district", cluster
     :math:`z` over the whole design. This equals R
     ``svycontrast(svytotal(~y_d + n_d + y + n, design), quote(y_d/n_d - y/n))``.
     The test statistic is referred to a *t* distribution with the group's
-    degrees of freedom (schools with pupils of the group minus their strata),
-    a conservative choice for small districts.
+    degrees of freedom (the design's ``df_rule``, as for the intervals).
 
     Examples
     --------
@@ -146,7 +145,7 @@ def compare_to_city(data, measures=None, categories=None, by="district", cluster
     """
     if measures is None and categories is None:
         raise ValueError("give measures (means), categories (shares) or both")
-    design = as_design(data, cluster, strata, weights, lonely_psu)
+    design = as_design(data, cluster, strata, weights, lonely_psu, df_rule)
     parts = []
     if measures is not None:
         parts.append(_means(design, measures, by, level))

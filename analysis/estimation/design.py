@@ -1,10 +1,12 @@
-"""The survey design: pupils clustered in schools, optional strata and weights.
+"""The survey design: pupils clustered in schools, optional strata, weights and fpc.
 
 A :class:`SurveyDesign` holds integer codes for primary sampling units (PSUs)
-and strata, the weights, and - after :func:`~analysis.estimation.post_stratify`
-or :func:`~analysis.estimation.rake` - the calibration structure that the
-variance needs. It mirrors R's ``svydesign(ids=~school, strata=~stratum,
-weights=~w, data=d)`` with PSUs sampled with replacement (no fpc).
+and strata, the weights, the population size of each stratum when a finite
+population correction is used, and - after
+:func:`~analysis.estimation.post_stratify` or :func:`~analysis.estimation.rake` -
+the calibration structure that the variance needs. It mirrors R's
+``svydesign(ids=~school, strata=~stratum, weights=~w, fpc=~N, data=d)``: without
+``fpc`` the PSUs count as sampled with replacement.
 """
 from __future__ import annotations
 
@@ -14,6 +16,8 @@ import numpy as np
 import pandas as pd
 
 LONELY_PSU_OPTIONS = ("fail", "remove", "certainty", "adjust", "average")
+#: Degrees-of-freedom rules for intervals and tests (see :func:`survey_design`).
+DF_RULES = ("effective", "r")
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,11 @@ class SurveyDesign:
     lonely_psu: str = "adjust"
     adjust_domain_lonely: bool = False
     calibration: _Calibration | None = field(default=None, repr=False)
+    #: PSUs in the population of each stratum (``None``: with replacement, no fpc)
+    population: np.ndarray | None = field(default=None, repr=False)
+    df_rule: str = "effective"
+    #: the design's name in published tables ("census", "schools", "classes"; "" unnamed)
+    name: str = ""
 
     @property
     def n_psu(self) -> int:
@@ -86,6 +95,8 @@ def survey_design(
     weights: str | None = None,
     lonely_psu: str = "adjust",
     adjust_domain_lonely: bool = False,
+    fpc: str | None = None,
+    df_rule: str = "effective",
 ) -> SurveyDesign:
     """Describe how the pupils were sampled: clusters, strata and weights.
 
@@ -112,6 +123,22 @@ def survey_design(
         As R's ``options(survey.adjust.domain.lonely=TRUE)``: also apply the
         ``"adjust"``/``"average"`` rule when only one school of a stratum has
         pupils of a district. Default ``False`` (R's default).
+    fpc : str or None
+        Column with the number of PSUs in the population of the pupil's
+        stratum (with ``cluster=None``: the pupils enrolled in the stratum), as
+        R's ``fpc=~N``. It must be the same for every pupil of a stratum and at
+        least the number of sampled PSUs. Without ``weights`` the weights are
+        then :math:`N_h/n_h`, as in R.
+    df_rule : {"effective", "r"}
+        Degrees of freedom of a group's intervals and tests. ``"effective"``
+        (default): Kish's effective number of PSUs of the group minus one,
+        :math:`(\\sum_j W_{dj})^2/\\sum_j W_{dj}^2 - 1` with :math:`W_{dj}` the
+        weight of the group's pupils in PSU *j*, at most the design's degrees
+        of freedom. ``"r"``: R's ``degf(subset(design, group == g))``, the PSUs
+        with pupils of the group minus their strata. Where a group's pupils sit
+        in a few schools of many, R's count overstates what the variance
+        estimate rests on and its intervals cover too rarely; the effective
+        count covers (``bench/coverage.py``, ``docs/analysis.md``).
 
     Returns
     -------
@@ -122,7 +149,9 @@ def survey_design(
     The variance of a total :math:`\\hat T=\\sum_i w_i y_i` is the
     with-replacement estimator
     :math:`\\hat V=\\sum_h \\frac{n_h}{n_h-1}\\sum_{j=1}^{n_h}(t_{hj}-\\bar t_h)^2`
-    with :math:`t_{hj}` the weighted total of school *j* in stratum *h*.
+    with :math:`t_{hj}` the weighted total of school *j* in stratum *h*; with
+    ``fpc`` each stratum's term is multiplied by :math:`1-n_h/N_h`, so a stratum
+    where every PSU was observed adds nothing.
 
     References
     ----------
@@ -141,9 +170,11 @@ def survey_design(
         raise ValueError("df must be a pandas DataFrame with one row per pupil")
     if len(df) == 0:
         raise ValueError("df has no rows")
+    if df_rule not in DF_RULES:
+        raise ValueError(f"df_rule must be one of {DF_RULES}, got {df_rule!r}")
     if lonely_psu not in LONELY_PSU_OPTIONS:
         raise ValueError(f"lonely_psu must be one of {LONELY_PSU_OPTIONS}, got {lonely_psu!r}")
-    for col in (cluster, strata, weights):
+    for col in (cluster, strata, weights, fpc):
         if col is not None and col not in df.columns:
             raise ValueError(f"column {col!r} is not in the data")
     n = len(df)
@@ -165,8 +196,12 @@ def survey_design(
         names = labels[lonely].tolist() if strata is not None else [0]
         raise ValueError(f"stratum {names} has only one PSU (lonely_psu='fail'); "
                          "choose lonely_psu='adjust', 'average', 'certainty' or 'remove'")
+    population = None
+    if fpc is not None:
+        row_stratum = psu_stratum[psu]
+        population = _population(df[fpc], row_stratum, psu_per_stratum, fpc)
     if weights is None:
-        w = np.ones(n)
+        w = np.ones(n) if population is None else (population / psu_per_stratum)[psu_stratum[psu]]
     else:
         w = pd.to_numeric(df[weights], errors="coerce").to_numpy(dtype=float)
         if not np.all(np.isfinite(w)) or (w <= 0).any():
@@ -174,4 +209,24 @@ def survey_design(
     return SurveyDesign(data=df, cluster=cluster, strata=strata, psu=psu,
                         psu_stratum=psu_stratum, psu_per_stratum=psu_per_stratum,
                         weights=w, lonely_psu=lonely_psu,
-                        adjust_domain_lonely=bool(adjust_domain_lonely))
+                        adjust_domain_lonely=bool(adjust_domain_lonely), population=population,
+                        df_rule=df_rule)
+
+
+def _population(values: pd.Series, row_stratum: np.ndarray, sampled: np.ndarray,
+                name: str) -> np.ndarray:
+    """Population PSUs per stratum from a per-row fpc column (checked)."""
+    size = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
+    if not np.all(np.isfinite(size)):
+        raise ValueError(f"fpc column {name!r} must hold a population size for every pupil")
+    first = np.full(len(sampled), np.nan)
+    first[row_stratum[::-1]] = size[::-1]        # the first value of each stratum
+    if not np.allclose(size, first[row_stratum], rtol=0, atol=1e-9):
+        raise ValueError(f"fpc column {name!r} differs within a stratum; give one population "
+                         "size per stratum")
+    short = first < sampled - 1e-9
+    if short.any():
+        h = int(np.flatnonzero(short)[0])
+        raise ValueError(f"fpc column {name!r}: a stratum has {int(sampled[h])} sampled units "
+                         f"but a population of {first[h]:g}; the population cannot be smaller")
+    return first

@@ -1,6 +1,8 @@
 """Design-based means and shares by district (or any group) and for the city."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 from scipy import stats
@@ -26,7 +28,7 @@ def _numeric_block(df: pd.DataFrame, measures) -> tuple[np.ndarray, list[str]]:
 
 
 def survey_means_by(data, measures, by="district", cluster="school", strata=None,
-                    weights=None, lonely_psu="adjust", level=0.95) -> pd.DataFrame:
+                    weights=None, lonely_psu="adjust", level=0.95, df_rule=None) -> pd.DataFrame:
     """Design-based means of numeric measures by group and for the whole sample.
 
     Parameters
@@ -43,13 +45,19 @@ def survey_means_by(data, measures, by="district", cluster="school", strata=None
         See :func:`survey_design`.
     level : float
         Confidence level of the intervals.
+    df_rule : {"effective", "r"} or None
+        Degrees of freedom of the intervals (see :func:`survey_design`);
+        ``None``: the design's rule (``"effective"`` unless chosen there).
 
     Returns
     -------
     pandas.DataFrame
         Columns ``group_var, group, measure, statistic ("mean"), n, estimate,
         se, df, ci_low, ci_high``; one row per group and measure with at least
-        one value, plus ``group == "all"`` for the whole sample.
+        one value, plus ``group == "all"`` for the whole sample. Where the
+        group's values lie in a single PSU (a district served by one school)
+        its variance cannot be estimated: ``se``, ``ci_low`` and ``ci_high``
+        are NaN, never an SE of 0.
 
     Notes
     -----
@@ -59,10 +67,13 @@ def survey_means_by(data, measures, by="district", cluster="school", strata=None
     outside the domain; the variance is the with-replacement estimator of
     :func:`survey_design` on the school totals of :math:`z`, so schools without
     pupils of the district still count in their stratum. The degrees of
-    freedom are the schools with pupils of the group minus their strata
-    (R ``degf(subset(design, district == g))``), and the interval is
-    :math:`\\bar y_d \\pm t_{df,0.975}\\,\\mathrm{se}` (NaN when df < 1). This
-    reproduces R ``svyby(~y, ~district, design, svymean, na.rm=TRUE)``.
+    freedom follow the design's ``df_rule``: with ``"r"`` the schools with
+    pupils of the group minus their strata (R ``degf(subset(design, district
+    == g))``), with ``"effective"`` Kish's effective number of schools of the
+    group minus one. The interval is
+    :math:`\\bar y_d \\pm t_{df,0.975}\\,\\mathrm{se}` (NaN when df < 1). With
+    ``df_rule="r"`` this reproduces R ``svyby(~y, ~district, design, svymean,
+    na.rm=TRUE)``.
 
     References
     ----------
@@ -81,7 +92,7 @@ def survey_means_by(data, measures, by="district", cluster="school", strata=None
     >>> res[["group", "n", "estimate"]].to_string(index=False)
     'group  n  estimate\\n    n  3  4.000000\\n    s  3  1.666667\\n  all  6  2.833333'
     """
-    design = as_design(data, cluster, strata, weights, lonely_psu)
+    design = as_design(data, cluster, strata, weights, lonely_psu, df_rule)
     return _means(design, measures, by, level)[0]
 
 
@@ -139,9 +150,29 @@ def _logit_interval(p, var, df, level):
         return 1 / (1 + np.exp(-low)), 1 / (1 + np.exp(-high))
 
 
+#: A share's standard error below this is rounding noise of an exact 0 (shares lie in [0, 1]).
+SE_TOLERANCE = 1e-12
+
+
+def _exact_shares(st):
+    """Shares of exactly 0 or 1 with rounding noise in the SE: make them exact.
+
+    Summation order can leave a share of 1 as ``1 - 1e-16`` and its variance
+    as ``(5.6e-17)**2`` instead of 0; the Korn-Graubard interval then loses a
+    bound. Variances below :data:`SE_TOLERANCE` squared become 0, and with
+    them shares within that tolerance of 0 or 1 become exactly 0 or 1.
+    """
+    var = st.variance
+    tiny = np.isfinite(var) & (var < SE_TOLERANCE ** 2)
+    est = st.estimate.copy()
+    est = np.where(tiny & (np.abs(est - 1) < SE_TOLERANCE), 1.0, est)
+    est = np.where(tiny & (np.abs(est) < SE_TOLERANCE), 0.0, est)
+    return replace(st, estimate=est, variance=np.where(tiny, 0.0, var))
+
+
 def survey_shares_by(data, categories, by="district", cluster="school", strata=None,
                      weights=None, lonely_psu="adjust", ci_method="beta",
-                     level=0.95) -> pd.DataFrame:
+                     level=0.95, df_rule=None) -> pd.DataFrame:
     """Design-based shares of categories by group and for the whole sample.
 
     Parameters
@@ -175,7 +206,8 @@ def survey_shares_by(data, categories, by="district", cluster="school", strata=N
     number of rows of the group's subset design, as R counts them. When the
     share is exactly 0 or 1 the variance is 0 and R returns NaN; here
     :math:`n^*` falls back to the number of pupils with a value, which gives
-    the Clopper-Pearson interval ``[0, 1-(alpha/2)^(1/n*)]``.
+    the Clopper-Pearson interval ``[0, 1-(alpha/2)^(1/n*)]``. Standard errors
+    below :data:`SE_TOLERANCE` (rounding noise of an exact 0) count as 0.
 
     References
     ----------
@@ -194,7 +226,7 @@ def survey_shares_by(data, categories, by="district", cluster="school", strata=N
     >>> float(res["estimate"].iloc[0])
     0.5
     """
-    design = as_design(data, cluster, strata, weights, lonely_psu)
+    design = as_design(data, cluster, strata, weights, lonely_psu, df_rule)
     return _shares(design, categories, by, ci_method, level)[0]
 
 
@@ -203,6 +235,7 @@ def _shares(design, categories, by, ci_method, level):
         raise ValueError(f"ci_method must be 'beta' or 'logit', got {ci_method!r}")
     y, names = _indicators(design.data, categories)
     st, labels = run(design, y, by)
+    st = _exact_shares(st)
     df = st.df[:, None].astype(float)
     if ci_method == "beta":
         low, high = _beta_interval(st.estimate, st.variance, st.n_rows[:, None].astype(float),

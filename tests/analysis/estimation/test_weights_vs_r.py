@@ -18,7 +18,7 @@ from .test_estimates_vs_r import compare, ours
 
 @pytest.fixture(scope="module")
 def stratified(city):
-    return survey_design(city, cluster="school", strata="muni", weights="weight")
+    return survey_design(city, cluster="school", strata="muni", weights="weight", df_rule="r")
 
 
 @pytest.fixture(scope="module")
