@@ -10,6 +10,7 @@ from survey_app.admin import bp
 from survey_app.admin.forms import (ClassForm, ClassListConfirmForm, ClassListUploadForm,
                                     StateForm, WaveForm)
 from survey_app.admin.views_areas import municipality_choices
+from survey_app.admin.views_results import compute_on_close  # also registers its routes
 from survey_app.auth.helpers import actor_id, choices, show_error
 from survey_app.extensions import db
 from survey_app.models import Region, Wave
@@ -91,8 +92,10 @@ def wave_state(wave_id: int):
     form = StateForm()
     if form.validate_on_submit():
         set_wave_state(db.session, actor_id(), wave.id, form.state.data)
-        db.session.commit()
         flash(_("The wave is now %(state)s.", state=form.state.data), "success")
+        if form.state.data == "closed":
+            compute_on_close(wave)
+        db.session.commit()
     return redirect(url_for("admin.wave", wave_id=wave.id))
 
 

@@ -38,6 +38,8 @@ CASES = {
     "admin.new_wave": [(lambda w: {}, ADMIN)],
     "admin.wave": [(lambda w: {"wave_id": w.wave_id}, ADMIN)],
     "admin.wave_state": [(lambda w: {"wave_id": w.wave_id}, ADMIN)],
+    "admin.compute_results": [(lambda w: {"wave_id": w.wave_id}, ADMIN)],
+    "admin.release_results": [(lambda w: {"wave_id": w.wave_id}, ADMIN)],
     "admin.add_class": [(lambda w: {"wave_id": w.wave_id}, ADMIN)],
     "admin.import_classes": [(lambda w: {"wave_id": w.wave_id}, ADMIN)],
     "admin.confirm_import_classes": [(lambda w: {"wave_id": w.wave_id}, ADMIN)],
