@@ -20,6 +20,9 @@ LABELS = {
     "admin": _l("administrator"),
     "coordinator": _l("school coordinator"),
     "planner": _l("planner"),
+    "released": _l("released"),
+    "enrolment": _l("weighted to enrolment"),
+    "none": _l("unweighted"),
 }
 
 

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 
 from survey_app.admin import bp
 from survey_app.admin.forms import StateForm, WaveEditForm
+from survey_app.admin.views_results import compute_on_close
 from survey_app.auth.helpers import actor_id, choices, show_error
 from survey_app.extensions import db
 from survey_app.models import Wave
@@ -59,6 +60,8 @@ def wave_state(wave_id: int):
             db.session.rollback()
             problems = show_error(form, error)
         else:
+            if wave.state == "closed":
+                compute_on_close(wave)
             db.session.commit()
             flash(_done_message(previous, wave), "success")
             return redirect(url_for("admin.wave", wave_id=wave.id))

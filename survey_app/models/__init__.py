@@ -8,8 +8,9 @@ code, dates in order, states from a fixed list.
 from survey_app.models.audit import AuditEvent
 from survey_app.models.geography import District, Municipality, Region
 from survey_app.models.responses import Answer, Response
+from survey_app.models.results import ResultEstimate, ResultSet
 from survey_app.models.schools import School, SchoolClass
-from survey_app.models.staff import StaffUser, staff_municipalities, staff_schools
+from survey_app.models.staff import StaffUser, staff_municipalities, staff_regions, staff_schools
 from survey_app.models.waves import AccessCode, Wave
 
 __all__ = [
@@ -20,10 +21,13 @@ __all__ = [
     "Municipality",
     "Region",
     "Response",
+    "ResultEstimate",
+    "ResultSet",
     "School",
     "SchoolClass",
     "StaffUser",
     "Wave",
     "staff_municipalities",
+    "staff_regions",
     "staff_schools",
 ]

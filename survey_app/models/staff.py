@@ -27,9 +27,21 @@ staff_municipalities = Table(
            primary_key=True),
 )
 
+#: Planners of a whole region: every municipality of the region, including ones added later.
+staff_regions = Table(
+    "staff_region",
+    db.metadata,
+    Column("user_id", ForeignKey("staff_user.id", ondelete="CASCADE"), primary_key=True),
+    Column("region_id", ForeignKey("region.id", ondelete="CASCADE"), primary_key=True),
+)
+
 
 class StaffUser(db.Model):
     """A staff member. Coordinators see their schools, planners their municipalities.
+
+    A planner sees the municipalities assigned one by one plus every
+    municipality of the assigned regions (:attr:`regions`), so a municipality
+    added to a region later is covered without touching the account.
 
     ``session_token`` is replaced at every login and logout; a session cookie
     carrying an old token is refused, so logging out really ends the session.
@@ -53,6 +65,7 @@ class StaffUser(db.Model):
     municipalities: Mapped[list["Municipality"]] = relationship(  # noqa: F821
         secondary=staff_municipalities
     )
+    regions: Mapped[list["Region"]] = relationship(secondary=staff_regions)  # noqa: F821
 
     # Flask-Login's user interface. The id it stores in the session includes
     # the session token, so that replacing the token ends every old session.

@@ -26,9 +26,13 @@ FIXED_COLUMNS = ("response_id", "wave", "school", "class", "district", "grade", 
 SUBMITTED_COLUMN = "submitted"
 
 
+#: Extra columns of ``responses_frame(..., keys=True)``: database ids for stored results.
+KEY_COLUMNS = ("school_id", "municipality_id", "district_id")
+
+
 def responses_frame(session: Session, wave: Wave, questionnaire: Questionnaire,
                     include_text: bool = False,
-                    min_progress: float | None = None) -> pd.DataFrame:
+                    min_progress: float | None = None, keys: bool = False) -> pd.DataFrame:
     """The wave's responses in the wide format, in random row order.
 
     ``response_id`` is a new number 1..n, not the database id, and rows are
@@ -42,17 +46,22 @@ def responses_frame(session: Session, wave: Wave, questionnaire: Questionnaire,
     too when the pupil reached at least that share of the pages shown to them
     (1 = reached the last page), and the column ``submitted`` (after
     ``language``) tells them apart: 1 submitted, 0 not.
+
+    With ``keys`` the frame also holds :data:`KEY_COLUMNS` (the school's id and
+    municipality, the home district's id or ``<NA>``), so that stored results
+    can name their records; these never leave the server.
     """
     states = ["submitted"] if min_progress is None else ["submitted", "in_progress"]
     meta = pd.DataFrame(session.execute(
         select(Response.id.label("rid"), Response.language, Response.status,
                Response.furthest_page, School.name.label("school"),
-               SchoolClass.name.label("class"), SchoolClass.grade.label("class_grade"))
+               SchoolClass.name.label("class"), SchoolClass.grade.label("class_grade"),
+               School.id.label("school_id"), School.municipality_id)
         .join(SchoolClass, SchoolClass.id == Response.class_id)
         .join(School, School.id == SchoolClass.school_id)
         .where(Response.wave_id == wave.id, Response.status.in_(states))
     ).all(), columns=["rid", "language", "status", "furthest_page", "school", "class",
-                      "class_grade"])
+                      "class_grade", "school_id", "municipality_id"])
     answers = pd.DataFrame(session.execute(
         select(Answer.response_id, Answer.item_code, Answer.value)
         .join(Response, Response.id == Answer.response_id)
@@ -70,13 +79,18 @@ def responses_frame(session: Session, wave: Wave, questionnaire: Questionnaire,
         if item.code not in frame.columns:
             frame[item.code] = pd.NA
         if item.type == "wave_list":
+            if item.role == "district":
+                frame["district_id"] = pd.to_numeric(
+                    frame[item.code].where(frame[item.code] != DONT_KNOW),
+                    errors="coerce").astype("Int64")
             frame[item.code] = frame[item.code].map(district_codes)
         elif item.type == "text":
             if not include_text:
                 frame = frame.drop(columns=item.code)
         else:
             frame[item.code] = pd.to_numeric(frame[item.code]).astype("Int64")
-    return _arrange(frame, wave, questionnaire, with_submitted=min_progress is not None)
+    return _arrange(frame, wave, questionnaire, with_submitted=min_progress is not None,
+                    keys=keys)
 
 
 def progress(questionnaire: Questionnaire, answers: dict[str, str], furthest_page: int) -> float:
@@ -125,7 +139,7 @@ def enrolment_frame(session: Session, wave: Wave) -> pd.DataFrame:
 
 
 def _arrange(frame: pd.DataFrame, wave: Wave, questionnaire: Questionnaire,
-             with_submitted: bool = False) -> pd.DataFrame:
+             with_submitted: bool = False, keys: bool = False) -> pd.DataFrame:
     """Fixed columns first (filled from role items), shuffled, numbered 1..n."""
     out = pd.DataFrame(index=frame.index)
     out["wave"] = wave.name
@@ -138,6 +152,10 @@ def _arrange(frame: pd.DataFrame, wave: Wave, questionnaire: Questionnaire,
     out["language"] = frame["language"]
     if with_submitted:
         out[SUBMITTED_COLUMN] = (frame["status"] == "submitted").astype("int64")
+    if keys:
+        for column in KEY_COLUMNS:
+            out[column] = (frame[column] if column in frame else pd.NA)
+        out[list(KEY_COLUMNS)] = out[list(KEY_COLUMNS)].astype("Int64")
     items = [i.code for i in questionnaire.items
              if i.code in frame.columns and i.code not in FIXED_COLUMNS]
     out = pd.concat([out, frame[items]], axis=1)

@@ -39,6 +39,8 @@ CASES = {
     "admin.wave": [(lambda w: {"wave_id": w.wave_id}, ADMIN)],
     "admin.wave_state": [(lambda w: {"wave_id": w.wave_id, "state": "closed"}, ADMIN)],
     "admin.edit_wave": [(lambda w: {"wave_id": w.wave_id}, ADMIN)],
+    "admin.compute_results": [(lambda w: {"wave_id": w.wave_id}, ADMIN)],
+    "admin.release_results": [(lambda w: {"wave_id": w.wave_id}, ADMIN)],
     "admin.add_class": [(lambda w: {"wave_id": w.wave_id}, ADMIN)],
     "admin.import_classes": [(lambda w: {"wave_id": w.wave_id}, ADMIN)],
     "admin.confirm_import_classes": [(lambda w: {"wave_id": w.wave_id}, ADMIN)],

@@ -1,0 +1,274 @@
+"""A wave's results: computed once with the analysis library, stored, released, read.
+
+Pages, downloads and reports read the stored :class:`ResultSet` and never
+recompute: every figure they show comes from one computation whose
+provenance is stored with it. The statistics are all in ``analysis``; this
+module only turns stored answers into its input (through
+:mod:`survey_app.services.frames`) and its output into rows.
+
+Life cycle: :func:`compute_results` stores a draft (a newer computation
+replaces the draft); :func:`release_results` makes it visible to planners
+and freezes it. A released wave is not recomputed: see
+:func:`check_new_release_allowed`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+from flask_babel import gettext as _
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from analysis.enrolment_weights import weight_to_enrolment
+from analysis.pipeline import analyse
+from analysis.questionnaire import DONT_KNOW, Questionnaire
+from analysis.scoring import score
+from survey_app.models import (District, Municipality, ResultEstimate, ResultSet, SchoolClass,
+                               Wave)
+from survey_app.services import audit
+from survey_app.services.errors import InvalidInput
+from survey_app.services.frames import responses_frame
+
+#: Columns of :class:`ResultEstimate` filled from the analysis table.
+NUMBER_COLUMNS = ("estimate", "se", "ci_low", "ci_high", "diff_city", "p_value", "p_adjusted",
+                  "df", "sae_estimate", "sae_rmse", "sae_shrinkage")
+
+#: ``progress(done, total, what)`` is called after each step of a computation.
+Progress = Callable[[int, int, str], None]
+
+
+class ResultsFrozen(InvalidInput):
+    """The wave's results are released; a new computation would reveal pupils."""
+
+
+def wave_municipalities(session: Session, wave: Wave) -> list[Municipality]:
+    """The municipalities a wave's results are computed for (one, or its region's)."""
+    if wave.municipality_id is not None:
+        return [wave.municipality]
+    return list(session.scalars(select(Municipality).where(
+        Municipality.region_id == wave.region_id).order_by(Municipality.name)))
+
+
+def released(session: Session, wave_id: int) -> ResultSet | None:
+    """The wave's released results (the newest release), or ``None``."""
+    return session.scalar(select(ResultSet).where(
+        ResultSet.wave_id == wave_id, ResultSet.state == "released")
+        .order_by(ResultSet.released_at.desc(), ResultSet.id.desc()).limit(1))
+
+
+def draft(session: Session, wave_id: int) -> ResultSet | None:
+    """The wave's unreleased results, or ``None``."""
+    return session.scalar(select(ResultSet).where(
+        ResultSet.wave_id == wave_id, ResultSet.state == "draft")
+        .order_by(ResultSet.id.desc()).limit(1))
+
+
+def check_new_release_allowed(session: Session, wave: Wave) -> None:
+    """Refuse a computation that could become a second release of a released wave.
+
+    Two releases of one wave that differ by a few late or withdrawn answers
+    reveal those pupils by subtraction. This is the one place where the
+    library's protection of a new release against earlier ones (the
+    ``disclosure`` work in ``analysis``) will be called; until it exists, a
+    released wave is frozen.
+    """
+    if released(session, wave.id) is not None:
+        raise ResultsFrozen(_(
+            "The results of %(wave)s are released and frozen: a second release that differs "
+            "by a few answers could reveal those pupils by subtraction. They cannot be "
+            "recomputed.", wave=wave.name))
+
+
+def compute_results(session: Session, wave: Wave, questionnaire: Questionnaire, *,
+                    min_group_size: int, actor_id: int | None = None,
+                    progress: Progress | None = None,
+                    now: dt.datetime | None = None) -> ResultSet:
+    """Compute the wave's results from its submitted answers and store them as a draft.
+
+    A previous draft is replaced; a released wave raises :class:`ResultsFrozen`,
+    a wave without submitted answers :class:`InvalidInput`. Results are
+    computed per municipality of the wave (the "city" of each comparison),
+    grouped by the district the pupils live in, weighted to the classes'
+    enrolment when every class with answers has an enrolled count.
+    """
+    check_new_release_allowed(session, wave)
+    if (questionnaire.id, questionnaire.version, questionnaire.content_hash) != (
+            wave.questionnaire_id, wave.questionnaire_version, wave.questionnaire_hash):
+        raise InvalidInput(_("The questionnaire file differs from the one the wave was run "
+                             "with; results are not computed."))
+    municipalities = wave_municipalities(session, wave)
+    total = len(municipalities) + 2
+    step = _stepper(progress, total)
+    frame = responses_frame(session, wave, questionnaire, keys=True)
+    if frame.empty:
+        raise InvalidInput(_("The wave has no submitted answers yet; there is nothing to "
+                             "compute."))
+    scored = score(frame, questionnaire)
+    step(_("answers read and scored"))
+    weighted, rows, notes = [], [], {}
+    for municipality in municipalities:
+        part = scored[scored["municipality_id"] == municipality.id]
+        if part.empty:
+            step(municipality.name)
+            continue
+        table, weighting, report = _estimate(session, wave, questionnaire, part, min_group_size)
+        weighted.append(weighting)
+        if report:
+            notes[municipality.name] = report
+        rows += _rows(session, table, municipality.id)
+        step(municipality.name)
+    weighting = "enrolment" if weighted and all(w == "enrolment" for w in weighted) else "none"
+    for old in session.scalars(select(ResultSet).where(ResultSet.wave_id == wave.id,
+                                                       ResultSet.state == "draft")):
+        session.delete(old)
+    session.flush()
+    result = ResultSet(
+        wave_id=wave.id, state="draft", computed_at=now or dt.datetime.now(dt.timezone.utc),
+        computed_by_id=actor_id, questionnaire_id=questionnaire.id,
+        questionnaire_version=questionnaire.version,
+        questionnaire_hash=questionnaire.content_hash, min_group_size=min_group_size,
+        design="schools", weighting=weighting, responses=len(frame),
+        notes=json.dumps({"weighting": notes}, ensure_ascii=False) if notes else None)
+    session.add(result)
+    session.flush()
+    if rows:
+        session.execute(insert(ResultEstimate), [{**row, "result_set_id": result.id}
+                                                 for row in rows])
+    step(_("results stored"))
+    audit.record(session, actor_id, "results.compute", result, wave=wave.name,
+                 responses=len(frame), min_group_size=min_group_size, weighting=weighting)
+    return result
+
+
+def compute_wave(session: Session, wave: Wave, *, extra_dirs: str | None, min_group_size: int,
+                 actor_id: int | None = None, progress: Progress | None = None) -> ResultSet:
+    """:func:`compute_results` with the questionnaire the wave pinned (found on disk)."""
+    from survey_app.services import questionnaires
+
+    check_new_release_allowed(session, wave)
+    try:
+        questionnaire = questionnaires.find(wave.questionnaire_id, wave.questionnaire_version,
+                                            wave.questionnaire_hash, extra_dirs)
+    except questionnaires.QuestionnaireNotFound as error:
+        raise InvalidInput(str(error)) from None
+    return compute_results(session, wave, questionnaire, min_group_size=min_group_size,
+                           actor_id=actor_id, progress=progress)
+
+
+def _stepper(progress: Progress | None, total: int):
+    done = [0]
+
+    def step(what: str) -> None:
+        done[0] += 1
+        if progress is not None:
+            progress(done[0], total, what)
+    return step
+
+
+def enrolment_table(session: Session, wave: Wave, school_ids) -> pd.DataFrame | None:
+    """Enrolled pupils per school and grade, or ``None`` if a class has no count."""
+    classes = session.execute(select(SchoolClass.school_id, SchoolClass.grade,
+                                     SchoolClass.enrolled)
+                              .where(SchoolClass.wave_id == wave.id,
+                                     SchoolClass.school_id.in_([int(i) for i in school_ids])))
+    table = pd.DataFrame(classes.all(), columns=["school_id", "grade", "pupils"])
+    if table.empty or table["pupils"].isna().any():
+        return None
+    return table.groupby(["school_id", "grade"], as_index=False)["pupils"].sum()
+
+
+def _estimate(session: Session, wave: Wave, questionnaire: Questionnaire, part: pd.DataFrame,
+              min_group_size: int) -> tuple[pd.DataFrame, str, list]:
+    """One municipality's published table, its weighting and the weighting report."""
+    data = part.copy()
+    data["district"] = data["district_id"].astype("string").where(
+        data["district_id"].notna(),
+        data["district"].where(data["district"] == DONT_KNOW)).astype(object)
+    data["school"] = data["school_id"].astype(str)
+    data["grade"] = data["grade"].astype("Int64")
+    enrolment = enrolment_table(session, wave, data["school_id"].dropna().unique())
+    report: list = []
+    if enrolment is not None and data["grade"].notna().all():
+        enrolment["school"] = enrolment.pop("school_id").astype(str)
+        design, cells = weight_to_enrolment(data, enrolment[["school", "grade", "pupils"]],
+                                            cluster="school")
+        report = cells.astype(object).where(cells.notna(), None).to_dict("records")
+        weighting, source = "enrolment", design
+    else:
+        weighting, source = "none", data
+    table = analyse(source, questionnaire, by="district", cluster="school",
+                    min_n=min_group_size)
+    return table, weighting, report
+
+
+def _rows(session: Session, table: pd.DataFrame, municipality_id: int) -> list[dict]:
+    """Estimate rows of one municipality, with district ids; suppressed rows hold no figure."""
+    known = set(session.scalars(select(District.id)))
+    rows = []
+    for record in table.to_dict("records"):
+        group = str(record["group"])
+        district_id = int(group) if group.isdigit() and int(group) in known else None
+        suppressed = bool(record["suppressed"])
+        row = {"municipality_id": municipality_id, "group_var": "district",
+               "group_key": group, "district_id": district_id, "school_id": None,
+               "measure": str(record["measure"]), "statistic": str(record["statistic"]),
+               "n": None if suppressed else _int(record.get("n")),
+               "suppressed": suppressed,
+               "suppression_reason": _text(record.get("suppression_reason")),
+               "low_precision": bool(record.get("low_precision") or False)}
+        for column in NUMBER_COLUMNS:
+            row[column] = None if suppressed else _float(record.get(column))
+        rows.append(row)
+    return rows
+
+
+def _float(value) -> float | None:
+    if value is None or value is pd.NA:
+        return None
+    value = float(value)
+    return value if np.isfinite(value) else None
+
+
+def _int(value) -> int | None:
+    return None if value is None or value is pd.NA or pd.isna(value) else int(value)
+
+
+def _text(value) -> str | None:
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return None
+    return str(value) or None
+
+
+def release_results(session: Session, actor_id: int | None, result_set: ResultSet,
+                    now: dt.datetime | None = None) -> ResultSet:
+    """Release a draft to the planners; from now on it is frozen."""
+    if result_set.state != "draft":
+        raise InvalidInput(_("These results are released already."))
+    check_new_release_allowed(session, result_set.wave)
+    result_set.state = "released"
+    result_set.released_at = now or dt.datetime.now(dt.timezone.utc)
+    result_set.released_by_id = actor_id
+    session.flush()
+    audit.record(session, actor_id, "results.release", result_set,
+                 wave=result_set.wave.name, responses=result_set.responses)
+    return result_set
+
+
+def estimates_frame(session: Session, result_set: ResultSet, municipality_id: int | None = None,
+                    group_var: str = "district") -> pd.DataFrame:
+    """The stored estimates as a DataFrame (the columns of :class:`ResultEstimate`).
+
+    Suppressed rows are included, so that a page can say why a group has no
+    figure; they hold no number (not even ``n``).
+    """
+    table = ResultEstimate.__table__
+    conditions = [table.c.result_set_id == result_set.id, table.c.group_var == group_var]
+    if municipality_id is not None:
+        conditions.append(table.c.municipality_id == municipality_id)
+    rows = session.execute(select(table).where(*conditions).order_by(table.c.id)).all()
+    return pd.DataFrame(rows, columns=[c.key for c in table.columns])
