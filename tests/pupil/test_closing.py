@@ -10,7 +10,7 @@ from sqlalchemy import select
 from survey_app.extensions import db
 from survey_app.models import AccessCode, Response, SchoolClass, Wave
 from survey_app.services.codes import set_class_state, void_code
-from survey_app.services.waves import set_wave_state
+from survey_app.services.wave_states import set_wave_state
 from tests.pupil.helpers import all_rows, answers_of
 
 PAGE_1 = {"grade": "6", "gender": "99", "district": "dont_know"}
