@@ -82,14 +82,22 @@ def _bounded_int(name: str, raw: str | int, maximum: int) -> int:
 
 
 #: Staff sessions and login limits: (key, default). Idle timeout in minutes (at most a
-#: day), absolute session length in hours (at most a week), login attempts per client
-#: address and per account tried.
+#: day), absolute session length in hours (at most a week), failed logins per client
+#: address and per account tried; once spent, one try per slot (``*_RETRY``).
 STAFF_DEFAULTS = {
     "STAFF_IDLE_MINUTES": 30,
     "STAFF_SESSION_HOURS": 10,
     "STAFF_LOGIN_LIMIT": "10 per minute;50 per hour",
     "STAFF_ACCOUNT_LOGIN_LIMIT": "20 per hour",
+    "STAFF_LOGIN_RETRY": "1 per 30 seconds",
+    "STAFF_ACCOUNT_LOGIN_RETRY": "1 per 30 seconds",
 }
+
+#: Settings in the ``limits`` notation, checked by :func:`build_config`.
+LIMIT_SETTINGS = ("STAFF_LOGIN_LIMIT", "STAFF_ACCOUNT_LOGIN_LIMIT", "STAFF_LOGIN_RETRY",
+                  "STAFF_ACCOUNT_LOGIN_RETRY", "RATELIMIT_CODE_ENTRY",
+                  "RATELIMIT_CODE_ENTRY_TOTAL", "RATELIMIT_CODE_RETRY",
+                  "RATELIMIT_CODE_RETRY_TOTAL")
 
 
 def build_config(instance_path: str, overrides: Mapping[str, Any] | None = None) -> dict:
@@ -98,11 +106,18 @@ def build_config(instance_path: str, overrides: Mapping[str, Any] | None = None)
     overrides = dict(overrides or {})
     config: dict[str, Any] = {
         "MIN_GROUP_SIZE": env.get("MIN_GROUP_SIZE", 10),
-        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # Rate-limit counters; in production Redis, shared by every worker (REDIS_URL
+        # is used when RATELIMIT_STORAGE_URI is unset).
+        "RATELIMIT_STORAGE_URI": (env.get("RATELIMIT_STORAGE_URI") or env.get("REDIS_URL")
+                                  or "memory://"),
         # Refused pupil codes per client address (a school's pupils often share one
         # address) and for all clients together; valid codes never count.
         "RATELIMIT_CODE_ENTRY": env.get("RATELIMIT_CODE_ENTRY", "60 per minute;600 per hour"),
         "RATELIMIT_CODE_ENTRY_TOTAL": env.get("RATELIMIT_CODE_ENTRY_TOTAL", "300 per minute"),
+        # Once a budget above is spent, one try per slot is checked (per client, and
+        # city-wide): guessing is slowed, a valid code still gets in (docs/security.md).
+        "RATELIMIT_CODE_RETRY": env.get("RATELIMIT_CODE_RETRY", "1 per 2 seconds"),
+        "RATELIMIT_CODE_RETRY_TOTAL": env.get("RATELIMIT_CODE_RETRY_TOTAL", "5 per second"),
         # Help text on the pupil's thank-you page; empty: the questionnaire's end_help,
         # else a built-in text naming Germany's children's helpline (116 111).
         "HELPLINE_TEXT": env.get("HELPLINE_TEXT", ""),
@@ -127,6 +142,6 @@ def build_config(instance_path: str, overrides: Mapping[str, Any] | None = None)
                                                 config["STAFF_IDLE_MINUTES"], 24 * 60)
     config["STAFF_SESSION_HOURS"] = _bounded_int("STAFF_SESSION_HOURS",
                                                  config["STAFF_SESSION_HOURS"], 7 * 24)
-    for key in ("STAFF_LOGIN_LIMIT", "STAFF_ACCOUNT_LOGIN_LIMIT"):
+    for key in LIMIT_SETTINGS:
         config[key] = _limit_string(key, config[key])
     return config

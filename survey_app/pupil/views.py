@@ -11,8 +11,8 @@ from flask import current_app, flash, g, redirect, render_template, request, ses
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
-from survey_app.extensions import db, limiter
-from survey_app.pupil import bp, navigation
+from survey_app.extensions import db
+from survey_app.pupil import bp, guessing, navigation
 from survey_app.pupil.current import (
     Tampered,
     current_language,
@@ -38,21 +38,8 @@ from survey_app.pupil.storage import stored_answers
 from survey_app.pupil.texts import LANGUAGES
 
 
-def _code_refused(_response) -> bool:
-    """Count only refused codes against the limits: a class typing valid codes is never slowed."""
-    return bool(g.get("code_refused"))
-
-
-def _everyone() -> str:
-    return "all-clients"
-
-
 @bp.route("/", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["RATELIMIT_CODE_ENTRY"], methods=["POST"],
-               deduct_when=_code_refused)
-@limiter.shared_limit(lambda: current_app.config["RATELIMIT_CODE_ENTRY_TOTAL"],
-                      scope="code-entry-total", key_func=_everyone, methods=["POST"],
-                      deduct_when=_code_refused)
+@guessing.slowed_after_wrong_codes
 def start():
     """Start page: a pupil enters the code from the slip and picks a language."""
     form = StartForm()
