@@ -21,6 +21,7 @@ from survey_app.extensions import babel, csrf, db, limiter, migrate
 from survey_app.i18n import select_locale
 from survey_app.labels import register_labels
 from survey_app.logging_privacy import install_privacy_log_filter
+from survey_app.security_headers import install as install_security_headers
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
 
@@ -55,6 +56,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     install_privacy_log_filter()
     register_error_handlers(app)
     register_labels(app)
+    install_security_headers(app)
     for package in BLUEPRINTS:
         app.register_blueprint(importlib.import_module(package).bp)
     return app

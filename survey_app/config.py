@@ -74,6 +74,17 @@ def _limit_string(name: str, raw: Any) -> str:
     return str(raw)
 
 
+def _proxy_count(raw: str | int) -> int:
+    """How many reverse proxies stand in front of the app (0 to 5)."""
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        raise ConfigError(f"PROXY_COUNT must be a whole number, got {raw!r}") from None
+    if not 0 <= value <= 5:
+        raise ConfigError(f"PROXY_COUNT must be between 0 and 5, got {value}")
+    return value
+
+
 def _bounded_int(name: str, raw: str | int, maximum: int) -> int:
     value = _positive_int(name, raw)
     if value > maximum:
@@ -126,6 +137,8 @@ def build_config(instance_path: str, overrides: Mapping[str, Any] | None = None)
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env.get("SESSION_COOKIE_SECURE", "0") == "1",
+        # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are believed.
+        "PROXY_COUNT": env.get("PROXY_COUNT", 0),
         "WTF_CSRF_TIME_LIMIT": None,  # a pupil may stay on one page for long
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
     }
@@ -138,6 +151,7 @@ def build_config(instance_path: str, overrides: Mapping[str, Any] | None = None)
     if not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = env.get("SECRET_KEY") or instance_secret_key(instance_path)
     config["MIN_GROUP_SIZE"] = _positive_int("MIN_GROUP_SIZE", config["MIN_GROUP_SIZE"])
+    config["PROXY_COUNT"] = _proxy_count(config["PROXY_COUNT"])
     config["STAFF_IDLE_MINUTES"] = _bounded_int("STAFF_IDLE_MINUTES",
                                                 config["STAFF_IDLE_MINUTES"], 24 * 60)
     config["STAFF_SESSION_HOURS"] = _bounded_int("STAFF_SESSION_HOURS",

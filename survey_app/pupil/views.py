@@ -15,6 +15,7 @@ from survey_app.extensions import db
 from survey_app.pupil import bp, guessing, navigation
 from survey_app.pupil.current import (
     Tampered,
+    condition_stylesheet,
     current_language,
     load_survey,
     page_context,
@@ -190,6 +191,15 @@ def _show_page(survey, number: int, missing: set[str] = frozenset()):
         return redirect(url_for("pupil.page", number=target))
     context = page_context(survey, number, answers, missing)
     return render_template("pupil/page.html", **context), 200
+
+
+@bp.route("/survey/conditions.css")
+def condition_styles():
+    """The stylesheet that shows or hides conditional items (no inline style: see CSP)."""
+    survey = load_survey()
+    css = condition_stylesheet(survey.questionnaire) if survey is not None else ""
+    return css, 200, {"Content-Type": "text/css; charset=utf-8",
+                      "Cache-Control": "private, max-age=3600"}
 
 
 @bp.route("/survey/thanks")
