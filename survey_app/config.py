@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any, Mapping
 
 SECRET_KEY_FILE = "secret_key"
+#: The key of the access codes' keyed hash (HMAC), kept outside the database.
+ACCESS_CODE_KEY_FILE = "access_code_key"
 
 
 class ConfigError(ValueError):
@@ -34,9 +36,9 @@ def database_url(raw: str | None, instance_path: str) -> str:
     return raw
 
 
-def instance_secret_key(instance_path: str) -> str:
-    """Read the instance's secret key, creating it (mode 0600) on first use."""
-    path = Path(instance_path) / SECRET_KEY_FILE
+def instance_secret_key(instance_path: str, filename: str = SECRET_KEY_FILE) -> str:
+    """Read an instance's secret key file, creating it (mode 0600) on first use."""
+    path = Path(instance_path) / filename
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
@@ -150,6 +152,11 @@ def build_config(instance_path: str, overrides: Mapping[str, Any] | None = None)
         )
     if not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = env.get("SECRET_KEY") or instance_secret_key(instance_path)
+    if not config.get("ACCESS_CODE_KEY"):
+        config["ACCESS_CODE_KEY"] = (env.get("ACCESS_CODE_KEY")
+                                     or instance_secret_key(instance_path, ACCESS_CODE_KEY_FILE))
+    if len(str(config["ACCESS_CODE_KEY"])) < 32:
+        raise ConfigError("ACCESS_CODE_KEY must have at least 32 characters")
     config["MIN_GROUP_SIZE"] = _positive_int("MIN_GROUP_SIZE", config["MIN_GROUP_SIZE"])
     config["PROXY_COUNT"] = _proxy_count(config["PROXY_COUNT"])
     config["STAFF_IDLE_MINUTES"] = _bounded_int("STAFF_IDLE_MINUTES",
