@@ -19,7 +19,7 @@ from survey_app.i18n import select_locale
 from survey_app.models import Response, Wave
 from survey_app.pupil.districts import district_choices, district_map, wave_districts
 from survey_app.pupil.conditions import visible_items
-from survey_app.pupil.form_builder import PREFIX, build_page_form
+from survey_app.pupil.form_builder import PREFIX, page_form
 from survey_app.pupil.navigation import next_page, previous_page
 from survey_app.services import questionnaires
 
@@ -76,7 +76,7 @@ def page_form_class(survey: Survey, number: int):
     """The form class of page ``number`` in the pupil's language, and the district map."""
     page = survey.questionnaire.pages[number - 1]
     districts = wave_districts(db.session, survey.wave) if needs_districts(page) else []
-    form_class = build_page_form(survey.questionnaire, page, current_language(),
+    form_class = page_form(survey.questionnaire, page, current_language(),
                                  district_choices(districts))
     return form_class, (district_map(districts) if districts else None)
 
