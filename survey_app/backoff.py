@@ -12,11 +12,15 @@ with the next slot, whatever others did before.
 
 Counters live in the rate limiter's storage (``RATELIMIT_STORAGE_URI``: Redis
 in production, so that all worker processes share them). Keys are keyed hashes
-(see :func:`survey_app.extensions.client_key`), never addresses.
+(see :func:`survey_app.extensions.client_key`), never addresses. If the store
+cannot be reached, attempts are let through and an error is logged: on a
+survey morning a broken Redis must not turn every pupil away.
 """
 
 from __future__ import annotations
 
+import functools
+import logging
 import math
 import time
 from dataclasses import dataclass
@@ -25,6 +29,23 @@ from flask import current_app
 from limits import RateLimitItem, parse, parse_many
 
 from survey_app.extensions import limiter
+
+log = logging.getLogger(__name__)
+
+
+def _fail_open(default):
+    """Run a store operation; if the store fails, log it and return ``default``."""
+    def decorate(method):
+        @functools.wraps(method)
+        def wrapper(self, *args, **kwargs):
+            try:
+                return method(self, *args, **kwargs)
+            except Exception as error:  # any store error: redis, network, timeouts
+                log.error("rate-limit store unreachable (%s: %s); %s not limited",
+                          type(error).__name__, error, self.scope)
+                return default
+        return wrapper
+    return decorate
 
 
 @dataclass(frozen=True)
@@ -50,6 +71,7 @@ class Backoff:
         strategy = limiter.limiter
         return not all(strategy.test(item, self.scope, key) for item in self._budget())
 
+    @_fail_open(0.0)
     def admit(self, key: str, slot_key: str | None = None) -> float:
         """Seconds to wait before an attempt of ``key`` is checked; 0: check it now.
 
@@ -66,12 +88,14 @@ class Backoff:
         reset_at = strategy.get_window_stats(item, *identifiers).reset_time
         return max(0.0, reset_at - time.time())
 
+    @_fail_open(None)
     def failed(self, key: str) -> None:
         """Count a failure (a wrong code, a wrong password) of ``key``."""
         strategy = limiter.limiter
         for item in self._budget():
             strategy.hit(item, self.scope, key)
 
+    @_fail_open(None)
     def reset(self, key: str) -> None:
         """Forget ``key``'s failures (after a successful login)."""
         strategy = limiter.limiter

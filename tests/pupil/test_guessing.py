@@ -84,3 +84,13 @@ def test_guessing_a_code_takes_far_longer_than_a_wave_with_the_default_limits(tm
         assert expected_seconds_to_hit(valid, rate) > 50 * eight_weeks
     years = expected_seconds_to_hit(100_000, rate) / (365.25 * 24 * 3600)
     assert f"{years:.0f} years" in DOCS.read_text(encoding="utf-8")
+
+
+def test_valid_codes_get_in_while_the_rate_limit_store_is_down(sqlite_app, caplog):
+    app = sqlite_app(RATELIMIT_STORAGE_URI="redis://127.0.0.1:9/0")  # nothing listens there
+    with app.app_context():
+        city = small_city(codes=2)
+    refused = try_code(app.test_client(), "ZZZZ-ZZZZ-ZZ", SCHOOL)
+    assert refused.status_code == 200 and "Diesen Code kennen wir nicht" in refused.text
+    assert try_code(app.test_client(), city.codes[0], SCHOOL).status_code == 303
+    assert "rate-limit store unreachable" in caplog.text and SCHOOL not in caplog.text
