@@ -18,9 +18,10 @@ from survey_app.auth import login_manager
 from survey_app.config import build_config
 from survey_app.errors import register_error_handlers
 from survey_app.extensions import babel, csrf, db, limiter, migrate
-from survey_app.i18n import select_locale
+from survey_app.i18n import install_request_cached_gettext, select_locale
 from survey_app.labels import register_labels
 from survey_app.logging_privacy import install_privacy_log_filter
+from survey_app.security_headers import install as install_security_headers
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
 
@@ -52,10 +53,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    install_request_cached_gettext(app)
     login_manager.init_app(app)
     install_privacy_log_filter()
     register_error_handlers(app)
     register_labels(app)
+    install_security_headers(app)
     for package in BLUEPRINTS:
         app.register_blueprint(importlib.import_module(package).bp)
     return app

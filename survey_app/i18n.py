@@ -39,3 +39,29 @@ def native_name(lang: str) -> str:
     """The language's own name with a capital, e.g. ``Türkçe`` for ``tr``."""
     name = Locale.parse(lang).get_display_name(lang)
     return name[:1].upper() + name[1:]
+
+
+def install_request_cached_gettext(app) -> None:
+    """Let templates look the request's catalogue up once, not once per string.
+
+    Flask-Babel's template callables find the catalogue anew for each
+    translated string (context, locale, cache key): a questionnaire page has
+    about a hundred of them. The locale is fixed for a request once chosen
+    (Flask-Babel caches it too), so the catalogue is kept on ``g``.
+    """
+    from flask import g
+    from flask_babel import get_translations
+
+    def catalogue():
+        found = g.get("_gettext_catalogue")
+        if found is None:
+            found = g._gettext_catalogue = get_translations()
+        return found
+
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: catalogue().ugettext(s),
+        ngettext=lambda s, p, n: catalogue().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: catalogue().upgettext(c, s),
+        npgettext=lambda c, s, p, n: catalogue().unpgettext(c, s, p, n),
+    )

@@ -11,7 +11,8 @@ from flask_login import current_user, login_required
 from survey_app.auth import bp
 from survey_app.auth.forms import LoginForm, LogoutForm, PasswordChangeForm
 from survey_app.auth.session import end_session, start_session
-from survey_app.extensions import db, limiter
+from survey_app.backoff import Backoff, retry_after
+from survey_app.extensions import client_key, db
 from survey_app.services import audit
 from survey_app.services.errors import InvalidInput
 from survey_app.services.staff import authenticate, change_own_password
@@ -19,12 +20,13 @@ from survey_app.services.staff import authenticate, change_own_password
 HOME = {"admin": "admin.index", "coordinator": "school.index", "planner": "auth.home"}
 
 
-def _client_limit() -> str:
-    return current_app.config["STAFF_LOGIN_LIMIT"]
-
-
-def _account_limit() -> str:
-    return current_app.config["STAFF_ACCOUNT_LOGIN_LIMIT"]
+#: Failed logins per client address, and per account tried (from anywhere); once a
+#: budget is spent, one try per slot (per client; per account and client), so the
+#: owner of an attacked account still gets in. Only failures count; a successful
+#: login resets its account's count.
+CLIENT_BACKOFF = Backoff("login-client", "STAFF_LOGIN_LIMIT", "STAFF_LOGIN_RETRY")
+ACCOUNT_BACKOFF = Backoff("login-account", "STAFF_ACCOUNT_LOGIN_LIMIT",
+                          "STAFF_ACCOUNT_LOGIN_RETRY")
 
 
 def _account_key() -> str:
@@ -35,20 +37,30 @@ def _account_key() -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_client_limit, methods=["POST"])
-@limiter.limit(_account_limit, methods=["POST"], key_func=_account_key)
 def login():
     """Staff login; a successful login starts a brand-new session."""
     if current_user.is_authenticated:
         return redirect(url_for(HOME[current_user.role]))
     form = LoginForm()
     if form.validate_on_submit():
+        client, account = client_key(), _account_key()
+        wait = (CLIENT_BACKOFF.admit(client)
+                or ACCOUNT_BACKOFF.admit(account, slot_key=f"{account}:{client}"))
+        if wait:
+            form.password.errors.append(_(
+                "Too many failed logins. Please wait %(seconds)s seconds and try again.",
+                seconds=retry_after(wait)))
+            return (render_template("staff/login.html", form=form), 429,
+                    {"Retry-After": retry_after(wait)})
         user = authenticate(db.session, form.email.data, form.password.data)
         if user is None:
+            CLIENT_BACKOFF.failed(client)
+            ACCOUNT_BACKOFF.failed(account)
             db.session.commit()  # keeps the audit event of the failed attempt
             form.password.errors.append(_("E-mail address or password is wrong, "
                                           "or the account is deactivated."))
             return render_template("staff/login.html", form=form)
+        ACCOUNT_BACKOFF.reset(account)
         start_session(user)
         db.session.commit()
         return redirect(url_for(HOME[user.role]))

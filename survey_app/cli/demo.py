@@ -8,6 +8,9 @@ from flask.cli import with_appcontext
 
 DEMO_CODES = 5
 
+#: The demo server: 8 threads, and no ``Server`` banner naming the software.
+WAITRESS_OPTIONS = {"threads": 8, "ident": ""}
+
 
 def register(group: click.Group) -> None:
     """Add the ``demo`` command to the ``wellbeing`` group."""
@@ -60,4 +63,4 @@ def demo(host: str, port: int, no_serve: bool) -> None:
         return
     from waitress import serve
 
-    serve(current_app._get_current_object(), host=host, port=port, threads=8)
+    serve(current_app._get_current_object(), host=host, port=port, **WAITRESS_OPTIONS)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import re
 
-from flask import current_app, session
+from flask import current_app, session, url_for
 from markupsafe import Markup
 
 from analysis.questionnaire import Questionnaire
@@ -19,7 +19,7 @@ from survey_app.i18n import select_locale
 from survey_app.models import Response, Wave
 from survey_app.pupil.districts import district_choices, district_map, wave_districts
 from survey_app.pupil.conditions import visible_items
-from survey_app.pupil.form_builder import PREFIX, build_page_form
+from survey_app.pupil.form_builder import PREFIX, page_form
 from survey_app.pupil.navigation import next_page, previous_page
 from survey_app.services import questionnaires
 
@@ -76,7 +76,7 @@ def page_form_class(survey: Survey, number: int):
     """The form class of page ``number`` in the pupil's language, and the district map."""
     page = survey.questionnaire.pages[number - 1]
     districts = wave_districts(db.session, survey.wave) if needs_districts(page) else []
-    form_class = build_page_form(survey.questionnaire, page, current_language(),
+    form_class = page_form(survey.questionnaire, page, current_language(),
                                  district_choices(districts))
     return form_class, (district_map(districts) if districts else None)
 
@@ -85,7 +85,9 @@ def condition_css(page) -> Markup:
     """CSS that shows an item only while the answer it depends on (same page) is chosen.
 
     Works without JavaScript (``:has``); the server still drops answers to
-    items whose condition does not hold when the page is saved.
+    items whose condition does not hold when the page is saved. Served as a
+    stylesheet (:func:`condition_stylesheet`), never inline: the
+    Content-Security-Policy allows no inline style.
     """
     on_page = {item.code for item in page.items}
     rules = []
@@ -98,6 +100,16 @@ def condition_css(page) -> Markup:
                             for v in values)
         rules.append(f"#page-form:not(:has({checked})) #q-{item.code} {{ display: none; }}")
     return Markup("\n".join(rules))
+
+
+def condition_stylesheet(questionnaire: Questionnaire) -> str:
+    """The conditional-display rules of every page of a questionnaire, as one stylesheet.
+
+    Item ids (``#q-<code>``) are unique in a questionnaire, so one page's rules
+    never touch another page's items.
+    """
+    rules = [str(condition_css(page)) for page in questionnaire.pages]
+    return "\n".join(rule for rule in rules if rule) + "\n"
 
 
 def page_context(survey: Survey, number: int, answers: dict[str, str],
@@ -121,7 +133,8 @@ def page_context(survey: Survey, number: int, answers: dict[str, str],
         "hidden": {item.code for item in page.items
                    if item.code not in shown and not (
                        item.show_if and item.show_if.item in on_page)},
-        "condition_css": condition_css(page),
+        "condition_css": url_for("pupil.condition_styles", v=questionnaire.content_hash[:16])
+        if condition_css(page) else None,
         "missing": missing,
         "is_last": next_page(questionnaire, answers, number) is None,
         "has_previous": previous_page(questionnaire, answers, number) is not None,

@@ -9,11 +9,15 @@ another page is recognised and refused.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Sequence
 
+from babel import support
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField
+from wtforms.i18n import messages_path
 from wtforms.validators import Regexp
 
 from analysis.questionnaire import DONT_KNOW, Page, Questionnaire
@@ -30,8 +34,19 @@ PREFIX = "q_"
 ACTION_PATTERN = r"^(next|back|save|submit|pause|lang:[a-z]{2,3}|clear:[a-z][a-z0-9_]{0,62})$"
 
 
+@lru_cache(maxsize=16)
+def _wtforms_catalogue(locale: str) -> support.Translations:
+    """WTForms' own messages in ``locale``, read from disk once per process."""
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
+
+
 class PageForm(FlaskForm):
     """Base of every page form: CSRF, the response, the page and the button pressed."""
+
+    class Meta:
+        def get_translations(self, form):
+            """WTForms' messages, cached (Flask-WTF reads the catalogue on every request)."""
+            return _wtforms_catalogue(str(get_locale()))
 
     response_token = HiddenField()
     page_id = HiddenField()
@@ -84,3 +99,28 @@ def build_page_form(questionnaire: Questionnaire, page: Page, lang: str,
     attrs = {PREFIX + item.code: make_field(item, questionnaire, lang, districts)
              for item in page.items}
     return type(f"PageForm_{page.id}", (PageForm,), attrs)
+
+
+#: Built form classes, by questionnaire (id, version, content hash), page, language
+#: and district list. A class holds only unbound fields and is never changed after
+#: it is built, so one class serves every request that asks for the same page.
+_FORM_CLASSES: dict[tuple, type[PageForm]] = {}
+_MAX_FORM_CLASSES = 1024
+
+
+def page_form(questionnaire: Questionnaire, page: Page, lang: str,
+              districts: Sequence[tuple[int, str]] = ()) -> type[PageForm]:
+    """The form class of ``page``: built once, then reused for every request.
+
+    Building a class from the definition costs more than the rest of a page
+    save; a class is only rebuilt when anything it shows changes (another
+    questionnaire file, language or district list).
+    """
+    key = (questionnaire.id, questionnaire.version, questionnaire.content_hash, page.id, lang,
+           tuple(districts))
+    form_class = _FORM_CLASSES.get(key)
+    if form_class is None:
+        if len(_FORM_CLASSES) >= _MAX_FORM_CLASSES:
+            _FORM_CLASSES.clear()
+        form_class = _FORM_CLASSES[key] = build_page_form(questionnaire, page, lang, districts)
+    return form_class

@@ -73,17 +73,22 @@ def _still_open(session: Session, response: Response, today: dt.date | None = No
 
     Called after the response row is locked, inside the transaction that then
     writes, so a close or a void committed before this point is always seen;
-    on PostgreSQL the code row is locked too, so a void waits for the save or
-    the save waits for the void. Raises :class:`SurveyClosed`.
+    on PostgreSQL the code row is locked too (``FOR UPDATE OF access_code``),
+    so a void waits for the save or the save waits for the void. One query.
+    Raises :class:`SurveyClosed`.
     """
     today = today or dt.date.today()
-    code = _locked(session, AccessCode, response.access_code_id)
-    if code is None or code.state == "void":
+    row = session.execute(
+        select(AccessCode.state, SchoolClass.state, Wave.state, Wave.opens_on, Wave.closes_on)
+        .join(SchoolClass, SchoolClass.id == AccessCode.class_id)
+        .join(Wave, Wave.id == SchoolClass.wave_id)
+        .where(AccessCode.id == response.access_code_id)
+        .with_for_update(of=AccessCode)
+    ).one_or_none()
+    if row is None or row[0] == "void":
         raise SurveyClosed("void")
-    school_class = session.get(SchoolClass, response.class_id, populate_existing=True)
-    wave = session.get(Wave, response.wave_id, populate_existing=True)
-    if (school_class is None or wave is None or school_class.state != "open"
-            or wave.state != "open" or not wave.opens_on <= today <= wave.closes_on):
+    _code, class_state, wave_state, opens_on, closes_on = row
+    if class_state != "open" or wave_state != "open" or not opens_on <= today <= closes_on:
         raise SurveyClosed("closed")
 
 
@@ -192,7 +197,7 @@ def submit(session: Session, response_id: int, questionnaire: Questionnaire,
     response.status = "submitted"
     response.submitted_on = max(today, response.started_on)
     response.furthest_page = len(questionnaire.pages)
-    code = session.get(AccessCode, response.access_code_id)  # locked by _still_open
+    code = _locked(session, AccessCode, response.access_code_id)  # locked by _still_open
     code.state = "submitted"
     session.flush()
     return response

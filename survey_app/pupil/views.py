@@ -11,10 +11,11 @@ from flask import current_app, flash, g, redirect, render_template, request, ses
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
-from survey_app.extensions import db, limiter
-from survey_app.pupil import bp, navigation
+from survey_app.extensions import db
+from survey_app.pupil import bp, guessing, navigation
 from survey_app.pupil.current import (
     Tampered,
+    condition_stylesheet,
     current_language,
     load_survey,
     page_context,
@@ -38,21 +39,8 @@ from survey_app.pupil.storage import stored_answers
 from survey_app.pupil.texts import LANGUAGES
 
 
-def _code_refused(_response) -> bool:
-    """Count only refused codes against the limits: a class typing valid codes is never slowed."""
-    return bool(g.get("code_refused"))
-
-
-def _everyone() -> str:
-    return "all-clients"
-
-
 @bp.route("/", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["RATELIMIT_CODE_ENTRY"], methods=["POST"],
-               deduct_when=_code_refused)
-@limiter.shared_limit(lambda: current_app.config["RATELIMIT_CODE_ENTRY_TOTAL"],
-                      scope="code-entry-total", key_func=_everyone, methods=["POST"],
-                      deduct_when=_code_refused)
+@guessing.slowed_after_wrong_codes
 def start():
     """Start page: a pupil enters the code from the slip and picks a language."""
     form = StartForm()
@@ -212,6 +200,15 @@ def _show_page(survey, number: int, missing: set[str] = frozenset()):
         return redirect(url_for("pupil.page", number=target))
     context = page_context(survey, number, answers, missing)
     return render_template("pupil/page.html", **context), 200
+
+
+@bp.route("/survey/conditions.css")
+def condition_styles():
+    """The stylesheet that shows or hides conditional items (no inline style: see CSP)."""
+    survey = load_survey()
+    css = condition_stylesheet(survey.questionnaire) if survey is not None else ""
+    return css, 200, {"Content-Type": "text/css; charset=utf-8",
+                      "Cache-Control": "private, max-age=3600"}
 
 
 @bp.route("/survey/thanks")

@@ -2,17 +2,25 @@
 
 A code has 10 characters from a 31-letter alphabet without look-alikes (no
 0/O/1/I/L): 31**10 is about 2**49.5, so guessing one of even 100,000 issued
-codes takes on the order of 10**10 attempts. Only a SHA-256 hash is stored;
-the code is shown once, on the printed slip.
+codes takes on the order of 10**10 attempts. The code is shown once, on the
+printed slip; the database keeps only a *keyed* hash, HMAC-SHA256 with
+``ACCESS_CODE_KEY`` (kept outside the database: environment or instance
+folder), so a stolen copy of the database cannot be reversed by trying all
+2**49.5 codes. The HMAC is taken over the code's plain SHA-256, which is what
+earlier versions stored: :func:`rehash_legacy` converts such rows without
+knowing the codes (migration ``security_0001``).
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import hmac
 import re
 import secrets
 
-from sqlalchemy import select
+from flask import current_app
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from survey_app.models import AccessCode, SchoolClass
@@ -51,12 +59,51 @@ def normalise(typed: str) -> str | None:
     return cleaned
 
 
-def code_hash(code: str) -> str:
-    """SHA-256 hex digest of a code (display or normalised form)."""
+#: Marks a keyed hash; an unmarked value is a legacy plain SHA-256 (64 hex digits).
+KEYED_PREFIX = "h1:"
+_LEGACY = re.compile(r"[0-9a-f]{64}")
+
+
+def _key(key: str | bytes | None) -> bytes:
+    key = current_app.config["ACCESS_CODE_KEY"] if key is None else key
+    return key.encode("utf-8") if isinstance(key, str) else key
+
+
+def keyed_digest(legacy: str, key: str | bytes | None = None) -> str:
+    """The stored form of a code whose plain SHA-256 hex digest is ``legacy``."""
+    mac = hmac.new(_key(key), legacy.encode("ascii"), hashlib.sha256).digest()
+    return KEYED_PREFIX + base64.urlsafe_b64encode(mac).rstrip(b"=").decode("ascii")
+
+
+def code_hash(code: str, key: str | bytes | None = None) -> str:
+    """The keyed hash of a code (display or normalised form), as stored.
+
+    ``key`` defaults to the app's ``ACCESS_CODE_KEY``.
+    """
     canonical = normalise(code)
     if canonical is None:
         raise ValueError("not a valid access code")
-    return hashlib.sha256(canonical.encode("ascii")).hexdigest()
+    return keyed_digest(hashlib.sha256(canonical.encode("ascii")).hexdigest(), key)
+
+
+def rehash_legacy(connection, key: str | bytes) -> int:
+    """Turn every stored plain SHA-256 into the keyed hash; returns how many.
+
+    Works on a SQLAlchemy connection without the models (migrations call it)
+    and can run again: keyed values are left alone.
+    """
+    from sqlalchemy import column, table
+
+    codes = table("access_code", column("id"), column("code_hash"))
+    rows = connection.execute(select(codes.c.id, codes.c.code_hash)).all()
+    changed = [{"row_id": row_id, "digest": keyed_digest(value, key)}
+               for row_id, value in rows if _LEGACY.fullmatch(value or "")]
+    if changed:
+        from sqlalchemy import bindparam
+
+        connection.execute(update(codes).where(codes.c.id == bindparam("row_id"))
+                           .values(code_hash=bindparam("digest")), changed)
+    return len(changed)
 
 
 def find_code(session: Session, typed: str) -> AccessCode | None:

@@ -65,13 +65,35 @@ def problems(extra_dirs: str | None = None) -> list[Problem]:
             if not isinstance(result := check(path), Questionnaire) for problem in result]
 
 
+#: Where :func:`find` last found each pinned definition: later look-ups check that one
+#: file (one ``stat``, re-read only if it changed) instead of listing every folder.
+_FOUND: dict[tuple, Path] = {}
+
+
 def find(qid: str, version: str, content_hash: str, extra_dirs: str | None = None) -> Questionnaire:
-    """The definition a wave pinned, or :class:`QuestionnaireNotFound`."""
-    for questionnaire in available(extra_dirs):
+    """The definition a wave pinned, or :class:`QuestionnaireNotFound`.
+
+    Pupil pages call this on every request: the file found last time is
+    checked first, and only if it is gone or changed are the folders searched
+    again (so a changed file is still refused).
+    """
+    key = (qid, version, content_hash, extra_dirs)
+    known = _FOUND.get(key)
+    if known is not None:
+        result = check(known)
+        if isinstance(result, Questionnaire) and (
+                result.id, result.version, result.content_hash) == (qid, version, content_hash):
+            return result
+        _FOUND.pop(key, None)
+    for path in definition_files(extra_dirs):
+        questionnaire = check(path)
+        if not isinstance(questionnaire, Questionnaire):
+            continue
         if (questionnaire.id, questionnaire.version) == (qid, version):
             if questionnaire.content_hash != content_hash:
                 raise QuestionnaireNotFound(
                     f"questionnaire {qid} {version} has changed since the wave was set up"
                 )
+            _FOUND[key] = path
             return questionnaire
     raise QuestionnaireNotFound(f"questionnaire {qid} {version} is not installed")

@@ -128,8 +128,14 @@ def test_a_same_page_condition_is_shown_and_hidden_by_css(app, city, pupil):
     pupil.begin(city.codes[0])
     page = pupil.post(1, {})
     assert 'id="q-club_name"' in page.text
+    import re
+
+    sheet = re.search(r'<link rel="stylesheet" href="(/survey/conditions\.css[^"]*)">', page.text)
+    assert sheet and "<style" not in page.text  # a stylesheet: no inline style (CSP)
+    css = pupil.client.get(sheet.group(1).replace("&amp;", "&"))
+    assert css.status_code == 200 and css.mimetype == "text/css"
     assert ('#page-form:not(:has([name="q_club"][value="1"]:checked)) #q-club_name '
-            '{ display: none; }') in page.text
+            '{ display: none; }') in css.text
 
 
 def test_a_page_whose_items_are_all_hidden_is_skipped(app, branching_city, pupil):

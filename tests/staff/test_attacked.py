@@ -105,3 +105,44 @@ def test_a_well_formed_address_is_accepted(app, world):
         user = create_user(db.session, None, "Anna.Schmidt@Stadt-Nord.de", "admin",
                            "ein gutes passwort")
         assert user.email == "anna.schmidt@stadt-nord.de"
+
+
+def _login(client, email, password, address):
+    from tests.forms import csrf_token
+
+    page = client.get("/staff/login", environ_base={"REMOTE_ADDR": address})
+    return client.post("/staff/login", data={"csrf_token": csrf_token(page.text), "email": email,
+                                             "password": password},
+                       environ_base={"REMOTE_ADDR": address})
+
+
+def test_the_owner_gets_in_while_their_account_is_attacked(app, world):
+    from tests.staff.conftest import PASSWORD
+
+    email = world.emails["coord_a"]
+    attacker = app.test_client()
+    statuses = [_login(attacker, email, f"falsch {n}", f"192.0.2.{n % 5}").status_code
+                for n in range(30)]  # 21 and more used to lock the owner out for an hour
+    assert statuses == [200] * 25 + [429] * 5  # after 20: one try per slot and address
+    owner = app.test_client()
+    assert _login(owner, email, PASSWORD, "198.51.100.20").status_code == 302  # at once
+
+
+def test_only_failed_logins_count_and_a_success_resets(app, world):
+    from tests.staff.conftest import PASSWORD
+
+    app.config.update(STAFF_LOGIN_LIMIT="3 per minute", STAFF_ACCOUNT_LOGIN_LIMIT="3 per hour",
+                      STAFF_LOGIN_RETRY="1 per hour", STAFF_ACCOUNT_LOGIN_RETRY="1 per hour")
+    email, address = world.emails["admin"], "198.51.100.30"
+    for _ in range(6):  # correct logins never count
+        assert _login(app.test_client(), email, PASSWORD, address).status_code == 302
+    client = app.test_client()
+    assert [_login(client, email, "falsch", "198.51.100.31").status_code
+            for _ in range(2)] == [200, 200]
+    assert _login(client, email, PASSWORD, "198.51.100.31").status_code == 302  # resets
+    other = app.test_client()
+    assert [_login(other, email, "falsch", "198.51.100.32").status_code
+            for _ in range(3)] == [200, 200, 200]  # a fresh budget of three
+    assert _login(other, email, "falsch", "198.51.100.32").status_code == 200  # the slot
+    waiting = _login(other, email, PASSWORD, "198.51.100.32")
+    assert waiting.status_code == 429 and int(waiting.headers["Retry-After"]) > 60

@@ -1,0 +1,173 @@
+"""Profile one pupil page save and one page view through the whole Flask stack.
+
+Not a benchmark of the server (that is ``bench/web.py``): this drives the app
+in-process with Flask's test client, so that the time per request is the
+app's own (form building, definition lookup, CSRF, rate limiter, session,
+queries, template rendering) without network or WSGI server. It prints the
+mean time per request of
+
+* ``view``: GET of a questionnaire page (the shipped instrument, page 3),
+* ``save``: POST of that page with every item answered and "Next",
+* ``bare``: GET of the pause page (a template, no database), as the floor,
+
+(wall time, CPU time, Python function calls) and the ratio of each to ``bare``, then (``--profile``) cProfile's top
+functions by cumulative time for view and save.
+
+Run: ``python bench/profile_page.py [--repeat N] [--page K] [--profile]``
+(SQLite in a temporary folder; ``--database-url`` for PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import pstats
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+_ROOT = Path(__file__).resolve().parents[1]
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _ROOT / "bench"]
+sys.path.insert(0, str(_ROOT))
+
+from analysis.questionnaire import load  # noqa: E402
+from questionnaires import SHIPPED  # noqa: E402
+from survey_app import create_app  # noqa: E402
+from survey_app.demo.seed import ensure_demo_city  # noqa: E402
+from survey_app.extensions import db  # noqa: E402
+from survey_app.services.access_codes import generate_codes  # noqa: E402
+
+SORT = "cumulative"
+_HIDDEN = re.compile(r'name="(csrf_token|response_token|page_id)" type="hidden" value="([^"]*)"')
+
+
+def answer_for(item, district_ids):
+    """A valid answer for ``item`` (first option, minimum, a short text)."""
+    if item.type == "number":
+        return str(item.min if item.min is not None else 1)
+    if item.type == "text":
+        return "Fußball"
+    if item.type == "wave_list":
+        return str(district_ids[0])
+    return None  # choice items: filled from the rendered form
+
+
+def setup(database_url: str | None, folder: Path):
+    config = {"INSTANCE_PATH": str(folder / "instance"), "SECRET_KEY": "p" * 40,
+              "RATELIMIT_STORAGE_URI": "memory://"}
+    config["SQLALCHEMY_DATABASE_URI"] = database_url or f"sqlite:///{folder / 'profile.sqlite'}"
+    app = create_app(config)
+    with app.app_context():
+        db.create_all()
+        demo = ensure_demo_city(db.session, load(SHIPPED))
+        codes = generate_codes(db.session, demo.first_class, 3)
+        db.session.commit()
+    return app, codes
+
+
+def page_post_data(html: str) -> dict[str, str]:
+    """The hidden fields and, for each question, its first offered answer."""
+    data = dict(_HIDDEN.findall(html))
+    for name in dict.fromkeys(re.findall(r'<input type="radio" id="[^"]+" name="(q_[^"]+)"', html)):
+        data[name] = re.search(rf'name="{name}" value="([^"]+)"', html).group(1)
+    for name in re.findall(r'<input type="number"[^>]*name="(q_[^"]+)"', html):
+        data[name] = re.search(rf'name="{name}"[^>]*min="(\d+)"', html).group(1) \
+            if re.search(rf'name="{name}"[^>]*min="(\d+)"', html) else "6"
+    for name in re.findall(r'<textarea id="[^"]+" name="(q_[^"]+)"', html):
+        data[name] = "Fußball"
+    for name in re.findall(r'<select id="[^"]+" name="(q_[^"]+)"', html):
+        data[name] = "dont_know"
+    data["action"] = "next"
+    return data
+
+
+def timed(call, repeat: int, batches: int = 10) -> tuple[float, float, float]:
+    """Per call: wall time, CPU time of this process, Python function calls.
+
+    The times are the fastest of ``batches`` batches' means, which is what
+    the code costs when nothing else competes for the machine (a shared
+    machine otherwise adds noise several times the differences looked for);
+    CPU time leaves out waiting for the disk (SQLite syncs every commit).
+    The count of Python function calls (cProfile) does not depend on load.
+    """
+    call()  # warm
+    size = max(1, repeat // batches)
+    walls, cpus = [], []
+    for _ in range(batches):
+        start, cpu = time.perf_counter(), time.process_time()
+        for _ in range(size):
+            call()
+        walls.append((time.perf_counter() - start) / size)
+        cpus.append((time.process_time() - cpu) / size)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(10):
+        call()
+    profiler.disable()
+    calls = pstats.Stats(profiler).total_calls / 10
+    return min(walls), min(cpus), calls
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=300)
+    parser.add_argument("--page", type=int, default=3)
+    parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--database-url")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        app, codes = setup(args.database_url, Path(tmp))
+        client = app.test_client()
+        start = client.get("/")
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', start.text).group(1)
+        client.post("/", data={"csrf_token": token, "code": codes[0]})
+        assent = client.get("/survey/assent")
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', assent.text).group(1)
+        client.post("/survey/assent", data={"csrf_token": token})
+        number = 1
+        while number < args.page:  # reach the page: answer the ones before it
+            html = client.get(f"/survey/page/{number}").text
+            result = client.post(f"/survey/page/{number}", data=page_post_data(html))
+            assert result.status_code == 303, (number, result.status_code, result.text[:300])
+            number += 1
+        url = f"/survey/page/{args.page}"
+        data = page_post_data(client.get(url).text)
+
+        def view():
+            assert client.get(url).status_code == 200
+
+        def save():
+            result = client.post(url, data=data)
+            assert result.status_code == 303, result.text[:500]
+
+        def bare():
+            assert client.get("/survey/paused").status_code == 200
+
+        results = {name: timed(call, args.repeat)
+                   for name, call in (("bare", bare), ("view", view), ("save", save))}
+        print(f"database: {app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]}, "
+              f"page {args.page}, {args.repeat} requests each")
+        for name, (wall, cpu, calls) in results.items():
+            print(f"{name:>5}: {wall * 1000:7.2f} ms wall, {cpu * 1000:6.2f} ms CPU, "
+                  f"{calls:8.0f} function calls per request "
+                  f"({cpu / results['bare'][1]:4.1f}x bare CPU)")
+        if args.profile:
+            for name, call in (("view", view), ("save", save)):
+                profiler = cProfile.Profile()
+                profiler.enable()
+                for _ in range(50):
+                    call()
+                profiler.disable()
+                out = io.StringIO()
+                pstats.Stats(profiler, stream=out).sort_stats(SORT).print_stats(35)
+                print(f"\n===== {name}: cProfile, 50 requests, by cumulative time =====")
+                print(out.getvalue())
+        with app.app_context():
+            db.engine.dispose()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,108 @@
+"""Back-off for guessing: failures are limited, a right answer is never locked out.
+
+A hard rate limit refuses everybody behind a limited key, also the pupil with
+a valid code or the staff member with the right password. A :class:`Backoff`
+instead gives each key a *budget* of failures (for example "60 per
+minute;600 per hour"); only failures are counted. While the budget is spent,
+the key is not refused but *slowed*: one attempt per *slot* (for example "1 per
+2 seconds") is checked, and an attempt between slots is asked to wait the few
+seconds until the next one. So a guesser gets at most one try per slot, while
+a pupil with a valid code (or a staff member with the right password) gets in
+with the next slot, whatever others did before.
+
+Counters live in the rate limiter's storage (``RATELIMIT_STORAGE_URI``: Redis
+in production, so that all worker processes share them). Keys are keyed hashes
+(see :func:`survey_app.extensions.client_key`), never addresses. If the store
+cannot be reached, attempts are let through and an error is logged: on a
+survey morning a broken Redis must not turn every pupil away.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import math
+import time
+from dataclasses import dataclass
+
+from flask import current_app
+from limits import RateLimitItem, parse, parse_many
+
+from survey_app.extensions import limiter
+
+log = logging.getLogger(__name__)
+
+
+def _fail_open(default):
+    """Run a store operation; if the store fails, log it and return ``default``."""
+    def decorate(method):
+        @functools.wraps(method)
+        def wrapper(self, *args, **kwargs):
+            try:
+                return method(self, *args, **kwargs)
+            except Exception as error:  # any store error: redis, network, timeouts
+                log.error("rate-limit store unreachable (%s: %s); %s not limited",
+                          type(error).__name__, error, self.scope)
+                return default
+        return wrapper
+    return decorate
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """A failure budget and the slot rate that applies once it is spent.
+
+    ``budget`` and ``slot`` name configuration keys holding limit strings in
+    the ``limits`` notation; ``scope`` keeps different back-offs apart.
+    """
+
+    scope: str
+    budget: str
+    slot: str
+
+    def _budget(self) -> list[RateLimitItem]:
+        return parse_many(current_app.config[self.budget])
+
+    def _slot(self) -> RateLimitItem:
+        return parse(current_app.config[self.slot])
+
+    def exhausted(self, key: str) -> bool:
+        """Whether ``key`` has spent its failure budget (it is slowed now)."""
+        strategy = limiter.limiter
+        return not all(strategy.test(item, self.scope, key) for item in self._budget())
+
+    @_fail_open(0.0)
+    def admit(self, key: str, slot_key: str | None = None) -> float:
+        """Seconds to wait before an attempt of ``key`` is checked; 0: check it now.
+
+        Within the budget every attempt is checked. Once it is spent, each
+        attempt takes the slot of ``slot_key`` (default ``key``); when the slot
+        is taken, the seconds until it is free again are returned.
+        """
+        if not self.exhausted(key):
+            return 0.0
+        strategy, item = limiter.limiter, self._slot()
+        identifiers = (self.scope + ":slot", slot_key or key)
+        if strategy.hit(item, *identifiers):
+            return 0.0
+        reset_at = strategy.get_window_stats(item, *identifiers).reset_time
+        return max(0.0, reset_at - time.time())
+
+    @_fail_open(None)
+    def failed(self, key: str) -> None:
+        """Count a failure (a wrong code, a wrong password) of ``key``."""
+        strategy = limiter.limiter
+        for item in self._budget():
+            strategy.hit(item, self.scope, key)
+
+    @_fail_open(None)
+    def reset(self, key: str) -> None:
+        """Forget ``key``'s failures (after a successful login)."""
+        strategy = limiter.limiter
+        for item in self._budget():
+            strategy.clear(item, self.scope, key)
+
+
+def retry_after(seconds: float) -> str:
+    """The ``Retry-After`` header value: whole seconds, at least 1."""
+    return str(max(1, math.ceil(seconds)))
