@@ -334,7 +334,7 @@ def run_database(kind: str, options) -> dict:
                                            for chunk in split(list(range(clients)), processes)])
         figures["bare_rps"] = round(sum(bare) / options.bare_seconds, 1)
         records, errors, saves, views, elapsed = [], [], [], [], 0.0
-        figures["rss_mb"] = [("start", server.worker_rss_mb())]
+        figures["rss_mb"] = [("before pupils", server.worker_rss_mb())]
         restarts: list[float] = []
         for round_index in range(options.rounds):
             batch = list(enumerate(codes[round_index * options.pupils:
