@@ -134,6 +134,16 @@ def test_four_workers_on_postgres_and_redis_take_a_pupil_through(postgres_databa
         record = SurveyPupil(base, city.codes[0], seed=7).take_survey()
         assert record.submitted and record.answers and len(record.saves) == 2
 
+        # A worker that dies is replaced; HUP replaces every worker gracefully.
+        first = set(worker_pids(server.pid))
+        os.kill(min(first), signal.SIGKILL)
+        os.kill(server.pid, signal.SIGHUP)
+        while (set(worker_pids(server.pid)) & first or len(worker_pids(server.pid)) != 4) \
+                and time.monotonic() < deadline + 60:
+            time.sleep(0.2)
+        assert not set(worker_pids(server.pid)) & first and len(worker_pids(server.pid)) == 4
+        assert get(base + "/healthz")[0] == 200
+
         # A refused code is counted in Redis, under this installation's prefix.
         get(base + "/", headers={"User-Agent": PROBE_AGENT, "X-Forwarded-For": PROBE_ADDRESS})
         wrong = SurveyPupil(base, "ZZZZ-ZZZZ-ZZ", seed=1)
