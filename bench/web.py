@@ -7,7 +7,7 @@ for the rate limits) on a free loopback port and then
 1. measures a *bare endpoint* of the same stack (a small static file served by
    the same app and workers) with the same number of concurrent clients;
 2. lets N virtual pupils take the whole survey at once (start with a code,
-   assent, every page, submit; no think time) and prints page saves/s,
+   assent, every page, submit; no think time unless ``--think``) and prints page saves/s,
    p50/p95/p99 of a page save and of showing a page, and the ratio of saves/s
    to the bare endpoint's requests/s;
 3. with ``--crash``: kills the whole server (master and workers) with SIGKILL
@@ -270,12 +270,14 @@ def _bare_process(base: str, clients: int, seconds: float, queue) -> None:
     queue.put(sum(counts))
 
 
-def _pupil_process(base: str, codes: list[tuple[int, str]], deadline_in: float, queue) -> None:
+def _pupil_process(base: str, codes: list[tuple[int, str]], deadline_in: float, think: float,
+                   queue) -> None:
     deadline = time.monotonic() + deadline_in
 
     def one(item):
         seed, code = item
-        pupil = SurveyPupil(base, code, seed=seed, deadline=deadline, max_retries=100_000)
+        pupil = SurveyPupil(base, code, seed=seed, think=think, deadline=deadline,
+                            max_retries=100_000)
         try:
             return pupil.take_survey(), None
         except (Unanswered, Unexpected) as error:
@@ -347,7 +349,8 @@ def run_database(kind: str, options) -> dict:
             began = time.monotonic()
             if killer:
                 killer.start()
-            results = run_clients(_pupil_process, [(server.base, chunk, options.time_limit)
+            results = run_clients(_pupil_process, [(server.base, chunk, options.time_limit,
+                                                    options.think)
                                                    for chunk in split(batch, processes)])
             elapsed += time.monotonic() - began
             if killer:
@@ -428,7 +431,7 @@ def machine() -> str:
 def report(figures: dict, options) -> None:
     f = figures
     print(f"\n== {f['database']}: {f['pupils']} pupils x {options.rounds} round(s), "
-          f"{f['workers']} workers ==")
+          f"{f['workers']} workers, think time {options.think} s ==")
     print(f"first start to healthy: {f['first_start_s']} s")
     print(f"bare endpoint ({BARE_PATH}): {f['bare_rps']} requests/s")
     print(f"page saves: {f['saves']} in {f['load_seconds']} s = {f['saves_per_s']} saves/s "
@@ -460,6 +463,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
     parser.add_argument("--client-processes", type=int, default=2)
     parser.add_argument("--bare-seconds", type=float, default=5.0)
+    parser.add_argument("--think", type=float, default=0.0,
+                        help="Seconds each pupil pauses before saving a page (0: full load).")
     parser.add_argument("--crash", action="store_true",
                         help="SIGKILL the server --kills times during the first round.")
     parser.add_argument("--kills", type=int, default=20)
