@@ -203,3 +203,12 @@ def test_refuses_to_start_on_an_unmigrated_database(tmp_path):
                             env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 2
     assert "wellbeing db upgrade" in result.stderr
+
+
+def test_refuses_to_start_without_the_public_address(tmp_path):
+    env = server_env(tmp_path, f"sqlite:///{tmp_path / 'survey.sqlite'}",
+                     RATELIMIT_STORAGE_URI=REDIS)
+    result = subprocess.run([WELLBEING, "serve", "--workers", "1", "--port", str(free_port())],
+                            env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2
+    assert "SURVEY_BASE_URL" in result.stderr and "RATELIMIT_STORAGE_URI" not in result.stderr
