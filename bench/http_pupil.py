@@ -152,14 +152,17 @@ class SurveyPupil:
 
     def _retry(self, step):
         """Run ``step`` until the server answers it (bounded in count and time)."""
+        failures = 0
         while True:
             try:
                 return step()
             except Unanswered:
                 self.record.retries += 1
+                failures += 1
                 if self.record.retries > self.max_retries or time.monotonic() > self.deadline:
                     raise
-                time.sleep(0.05 + self.rng.random() * 0.2)
+                # Back off like a pupil pressing "Next" again: soon, then less often.
+                time.sleep(min(2.0, 0.1 * 2 ** min(failures, 5)) * (0.5 + self.rng.random()))
 
     def _start(self) -> str:
         status, _, html = self.browser.request("GET", "/")
