@@ -27,6 +27,7 @@ import pandas as pd
 
 from analysis.enrolment_weights import enrolment_cells, weight_to_enrolment
 from analysis.estimation import SurveyDesign, survey_design
+from analysis.reading import check_unique_ids
 
 __all__ = ["DESIGNS", "BuiltDesign", "build_design"]
 
@@ -84,7 +85,8 @@ def build_design(responses: pd.DataFrame, design: str | None = None,
     ValueError
         Census without enrolment; census with a ``weight`` column (the census
         weights come from the enrolment: drop the column or choose another
-        design); unknown design; missing school or class column.
+        design); unknown design; missing school or class column; a
+        ``response_id`` that occurs more than once.
 
     Notes
     -----
@@ -122,6 +124,7 @@ def build_design(responses: pd.DataFrame, design: str | None = None,
         raise ValueError("the responses have no rows")
     if cluster not in responses.columns:
         raise ValueError(f"school column {cluster!r} is not in the responses")
+    check_unique_ids(responses)
     has_weight = weights in responses.columns
     options = {"df_rule": df_rule, "lonely_psu": lonely_psu}
     cells = pd.DataFrame(columns=["cell", "problem", "enrolled", "cells"])
