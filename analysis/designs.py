@@ -138,6 +138,13 @@ def build_design(responses: pd.DataFrame, design: str | None = None,
                              "choose the schools or classes design, which post-stratify it "
                              "to the enrolment")
         cell, population, cells = enrolment_cells(responses, enrolment, count=count)
+        over = population[population["respondents"] > population[count]]
+        if len(over):
+            shown = "; ".join(f"{c.replace('|*', '').replace('|', ', ')} ({r} answered, "
+                              f"{e:g} enrolled)" for c, r, e in
+                              over[["_cell", "respondents", count]].head(5).itertuples(index=False))
+            raise ValueError(f"{len(over)} cell(s) have more respondents than enrolled pupils: "
+                             f"{shown}; correct the enrolment")
         enrolled = cell.map(population.set_index("_cell")[count])
         data = pd.concat([responses, pd.DataFrame({"_cell": cell, "_enrolled": enrolled},
                                                   index=responses.index)], axis=1)

@@ -118,3 +118,16 @@ def test_the_r_df_rule_stays_available(city, shipped):
     assert (districts["df"] <= districts["df_r"] + 1e-9).all()
     assert (districts["df"] < districts["df_r"]).any()
     np.testing.assert_allclose(districts["se"], districts["se_r"])
+
+
+def test_more_respondents_than_enrolled_pupils_is_named(city):
+    scored, enrolment = city
+    first = scored.iloc[0]
+    cell = ((enrolment["school"] == first["school"]) & (enrolment["grade"] == first["grade"])
+            & (enrolment["gender"] == first["gender"]))
+    assert cell.sum() == 1
+    too_few = enrolment.assign(pupils=np.where(cell, 1, enrolment["pupils"]))
+    with pytest.raises(ValueError, match=r"1 cell\(s\) have more respondents than enrolled "
+                                         rf"pupils: {first['school']}, {first['grade']}\b.*"
+                                         r"answered, .* enrolled\); correct the enrolment"):
+        build_design(scored, enrolment=too_few)
