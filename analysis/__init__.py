@@ -32,6 +32,7 @@ _EXPORTS = {
     "analysis.disclosure": ("apply_disclosure_control", "count_pupils"),
     "analysis.small_area": ("fay_herriot", "FayHerriotResult"),
     "analysis.enrolment_weights": ("weight_to_enrolment",),
+    "analysis.designs": ("build_design", "BuiltDesign", "DESIGNS"),
     "analysis.pipeline": ("analyse", "measures", "compare_with_previous",
                           "add_small_area_estimates"),
     "analysis.simulate": ("simulate_city", "SimulatedCity"),

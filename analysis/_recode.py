@@ -49,7 +49,8 @@ def recode_items(
     -----
     With :math:`V_j` the substantive answer values of item :math:`j`,
     :math:`y = \\min V_j + \\max V_j - x` for a reverse-coded item and
-    :math:`y = x` otherwise; *prefer not to say* and missing answers give NaN.
+    :math:`y = x` otherwise; *prefer not to say*, missing answers and answers
+    to an item its display condition hides (``show_if``) give NaN.
 
     References
     ----------
@@ -96,17 +97,49 @@ def recoded_arrays(
         raise ValueError("responses lack the item columns " + ", ".join(absent))
     out: dict[str, np.ndarray] = {}
     problems: list[str] = []
+    shown: dict[str, np.ndarray | None] = {}
     for code in items:
         values, bad = _recode_column(responses[code], questionnaire, code)
         if bad.any():
             problems.append(_describe(responses, code, bad))
-        out[code] = values
+        visible = _shown(responses, questionnaire, code, shown)
+        out[code] = values if visible is None else np.where(visible, values, np.nan)
     if problems and errors == "raise":
         raise ValueError(
             "answers outside the answer scale (pass errors='coerce' to treat them as missing): "
             + "; ".join(problems)
         )
     return out
+
+
+def _shown(responses: pd.DataFrame, questionnaire: Questionnaire, code: str,
+           cache: dict[str, np.ndarray | None]) -> np.ndarray | None:
+    """Rows where item ``code`` is shown by its display condition (``None``: all).
+
+    As in the pupil interface (``survey_app.pupil.conditions``), an item is
+    shown when the item its condition names is itself shown and was answered
+    with one of the listed values. An answer to a hidden item (in a CSV from
+    another source) counts as missing. When the condition's item is not in
+    the responses, nothing can be decided and the answers are kept.
+    """
+    if code in cache:
+        return cache[code]
+    condition = questionnaire.item(code).show_if
+    mask = None
+    if condition is not None and condition.item in responses.columns:
+        column = responses[condition.item]
+        hit = np.zeros(len(column), dtype=bool)
+        numbers = [v for v in condition.in_ if not isinstance(v, str)]
+        texts = [v for v in condition.in_ if isinstance(v, str)]
+        if numbers and not pd.api.types.is_bool_dtype(column):
+            hit |= _member(_to_float(column)[0], numbers)
+        if texts:
+            hit |= column.astype(object).map(lambda v: str(v).strip(), na_action="ignore"
+                                             ).isin(texts).to_numpy()
+        parent = _shown(responses, questionnaire, condition.item, cache)
+        mask = hit if parent is None else hit & parent
+    cache[code] = mask
+    return mask
 
 
 def _recode_column(column: pd.Series, questionnaire: Questionnaire, code: str):

@@ -27,6 +27,7 @@ import pandas as pd
 
 from analysis.enrolment_weights import enrolment_cells, weight_to_enrolment
 from analysis.estimation import SurveyDesign, survey_design
+from analysis.reading import check_unique_ids
 
 __all__ = ["DESIGNS", "BuiltDesign", "build_design"]
 
@@ -84,7 +85,8 @@ def build_design(responses: pd.DataFrame, design: str | None = None,
     ValueError
         Census without enrolment; census with a ``weight`` column (the census
         weights come from the enrolment: drop the column or choose another
-        design); unknown design; missing school or class column.
+        design); unknown design; missing school or class column; a
+        ``response_id`` that occurs more than once.
 
     Notes
     -----
@@ -122,6 +124,7 @@ def build_design(responses: pd.DataFrame, design: str | None = None,
         raise ValueError("the responses have no rows")
     if cluster not in responses.columns:
         raise ValueError(f"school column {cluster!r} is not in the responses")
+    check_unique_ids(responses)
     has_weight = weights in responses.columns
     options = {"df_rule": df_rule, "lonely_psu": lonely_psu}
     cells = pd.DataFrame(columns=["cell", "problem", "enrolled", "cells"])
@@ -135,6 +138,13 @@ def build_design(responses: pd.DataFrame, design: str | None = None,
                              "choose the schools or classes design, which post-stratify it "
                              "to the enrolment")
         cell, population, cells = enrolment_cells(responses, enrolment, count=count)
+        over = population[population["respondents"] > population[count]]
+        if len(over):
+            shown = "; ".join(f"{c.replace('|*', '').replace('|', ', ')} ({r} answered, "
+                              f"{e:g} enrolled)" for c, r, e in
+                              over[["_cell", "respondents", count]].head(5).itertuples(index=False))
+            raise ValueError(f"{len(over)} cell(s) have more respondents than enrolled pupils: "
+                             f"{shown}; correct the enrolment")
         enrolled = cell.map(population.set_index("_cell")[count])
         data = pd.concat([responses, pd.DataFrame({"_cell": cell, "_enrolled": enrolled},
                                                   index=responses.index)], axis=1)

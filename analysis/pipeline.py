@@ -9,9 +9,12 @@ publish the same figures. Weighting to enrolment is in
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 
+from analysis.designs import build_design
 from analysis.disclosure import apply_disclosure_control
 from analysis.estimation import compare_to_city, compare_waves
 from analysis.questionnaire.model import DONT_KNOW, Questionnaire
@@ -48,14 +51,24 @@ def measures(questionnaire: Questionnaire) -> tuple[list[str], dict[str, list[st
 
 
 def analyse(data, questionnaire: Questionnaire, *, by: str = "district", cluster: str = "school",
-            min_n: int = 10, adjust: str = "holm", small_area: bool = True) -> pd.DataFrame:
+            min_n: int = 10, adjust: str = "holm", small_area: bool = True,
+            design: str | None = None, enrolment: pd.DataFrame | None = None,
+            df_rule: str | None = None) -> pd.DataFrame:
     """Published estimates of every scale and category by group, compared with the city.
 
     Parameters
     ----------
     data : pandas.DataFrame or analysis.estimation.SurveyDesign
         Scored responses (:func:`analysis.scoring.score`), or a design built
-        on them (e.g. from :func:`analysis.enrolment_weights.weight_to_enrolment`).
+        on them (e.g. from :func:`analysis.designs.build_design`).
+    design : {"census", "schools", "classes"} or None
+        For a DataFrame: the survey design (:func:`analysis.designs.build_design`;
+        ``None``: census with ``enrolment``, else schools).
+    enrolment : pandas.DataFrame or None
+        Enrolled pupils per school, grade and gender (column ``pupils``).
+    df_rule : {"effective", "r"} or None
+        Degrees of freedom of the intervals (see
+        :func:`analysis.estimation.survey_design`); ``None``: the design's.
     questionnaire : Questionnaire
     by : str
         Group column (home district by default).
@@ -73,9 +86,12 @@ def analyse(data, questionnaire: Questionnaire, *, by: str = "district", cluster
     -------
     pandas.DataFrame
         :data:`ESTIMATE_COLUMNS`, then ``df``, the small-area columns,
-        ``suppression_reason`` and ``low_precision``. Suppressed rows have
-        empty number columns, small-area ones included: a model-based figure
-        for a group below the threshold is still a figure for that group.
+        ``suppression_reason``, ``low_precision``, ``design`` (its name) and
+        ``variance_note``. Suppressed rows have empty number columns,
+        small-area ones included: a model-based figure for a group below the
+        threshold is still a figure for that group. A group whose variance
+        cannot be estimated (all its pupils in one school) has no ``se`` and no
+        interval, ``low_precision`` true and the reason in ``variance_note``.
 
     Examples
     --------
@@ -89,7 +105,13 @@ def analyse(data, questionnaire: Questionnaire, *, by: str = "district", cluster
     >>> list(table.columns[:5]), bool(table["suppressed"].any())
     (['group_var', 'group', 'measure', 'statistic', 'n'], True)
     """
-    frame = data if isinstance(data, pd.DataFrame) else data.data
+    if isinstance(data, pd.DataFrame):
+        data = build_design(data, design, enrolment, cluster=cluster).design
+    elif design is not None and design != data.name:
+        raise ValueError(f"the data are a {data.name or 'custom'} design, not {design!r}")
+    if df_rule is not None:
+        data = replace(data, df_rule=df_rule)
+    frame = data.data
     if by not in frame.columns:
         raise ValueError(f"cannot group by {by!r}: no such column "
                          f"(columns include {', '.join(map(str, frame.columns[:8]))}, ...)")
@@ -100,14 +122,25 @@ def analyse(data, questionnaire: Questionnaire, *, by: str = "district", cluster
     if missing:
         raise ValueError(f"the responses are not scored (no column {missing[0]!r}); "
                          "run analysis.scoring.score first")
-    kwargs = {} if not isinstance(data, pd.DataFrame) else {"cluster": cluster}
-    estimates = compare_to_city(data, measures=means, categories=shares, by=by,
-                                adjust=adjust, **kwargs)
+    estimates = compare_to_city(data, measures=means, categories=shares, by=by, adjust=adjust)
     if small_area:
         estimates = add_small_area_estimates(estimates, by)
     published = apply_disclosure_control(estimates, min_n=min_n)
+    published = _name_design(published, data)
     first = [c for c in ESTIMATE_COLUMNS if c in published.columns]
     return published[first + [c for c in published.columns if c not in first]]
+
+
+def _name_design(table: pd.DataFrame, design) -> pd.DataFrame:
+    """The design's name on every row, and why a shown estimate has no standard error."""
+    out = table.copy()
+    out["design"] = design.name or "custom"
+    unit = {"classes": "class"}.get(design.name, design.cluster)
+    note = ("one pupil" if unit is None else f"all pupils of the group in one {unit}")
+    no_variance = ~out["suppressed"].astype(bool) & out["estimate"].notna() & out["se"].isna()
+    out["variance_note"] = np.where(no_variance, note + ": variance cannot be estimated", "")
+    out["low_precision"] = out["low_precision"].astype(bool) | no_variance
+    return out
 
 
 def add_small_area_estimates(estimates: pd.DataFrame, by: str = "district",

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from analysis.scoring import recode_items
 from analysis.questionnaire.model import Questionnaire
 
-__all__ = ["RESPONSE_COLUMNS", "read_enrolment", "read_estimates", "read_responses"]
+__all__ = ["RESPONSE_COLUMNS", "check_unique_ids", "read_enrolment", "read_estimates",
+           "read_responses"]
 
 #: Columns every responses file starts with (design section 4); ``weight`` is optional.
 RESPONSE_COLUMNS = ("response_id", "wave", "school", "class", "district", "grade", "gender",
@@ -67,6 +69,12 @@ def read_responses(path: str | Path, questionnaire: Questionnaire) -> pd.DataFra
         shown = ", ".join(absent[:8]) + (f" and {len(absent) - 8} more" if len(absent) > 8 else "")
         raise ValueError(f"{path.name}: missing column(s) {shown} (the wide responses format "
                          f"needs {', '.join(RESPONSE_COLUMNS)}, then one column per item code)")
+    if len(frame) == 0:
+        raise ValueError(f"{path.name}: no responses (the file has a header row but no data rows)")
+    try:
+        check_unique_ids(frame)
+    except ValueError as exc:
+        raise ValueError(f"{path.name}: {exc}") from None
     coded = [i.code for i in questionnaire.items
              if hasattr(i, "answer_scale") and i.code in frame.columns]
     for code in coded:  # one column at a time: a million rows stay cheap
@@ -77,13 +85,55 @@ def read_responses(path: str | Path, questionnaire: Questionnaire) -> pd.DataFra
     for item in questionnaire.items:
         if item.type == "number" and item.code in frame.columns:
             x = pd.to_numeric(frame[item.code], errors="coerce")
-            bad = (frame[item.code].notna() & x.isna()) | ~(x.between(item.min, item.max) | x.isna())
+            inside = x.between(item.min, item.max) & (x % 1 == 0)
+            bad = (frame[item.code].notna() & x.isna()) | ~(inside | x.isna())
             if bad.any():
                 raise ValueError(f"{path.name}: column {item.code!r} must hold whole numbers from "
                                  f"{item.min} to {item.max}; line {int(bad.to_numpy().argmax()) + 2}"
-                                 f" has {frame[item.code][bad].iloc[0]!r}")
+                                 f" has {_plain(frame[item.code][bad].iloc[0])}")
             frame[item.code] = x
     return frame
+
+
+def check_unique_ids(frame: pd.DataFrame, column: str = "response_id") -> None:
+    """Refuse responses in which an id occurs more than once, naming the ids.
+
+    The same row twice, or two pupils with one id, would count pupils twice
+    (or mix two pupils' answers) without anyone noticing.
+
+    Examples
+    --------
+    >>> check_unique_ids(pd.DataFrame({"response_id": ["a", "b", "a", "c", "c"]}))
+    Traceback (most recent call last):
+    ...
+    ValueError: 2 response_id values occur more than once (4 rows): a (2 rows), c (2 rows); every response needs its own id
+    """
+    if column not in frame.columns:
+        return
+    counts = frame[column].value_counts(dropna=False)
+    repeated = counts[counts > 1]
+    if len(repeated):
+        shown = ", ".join(f"{_text(i)} ({n} rows)" for i, n in repeated.iloc[:10].items())
+        more = f" and {len(repeated) - 10} more" if len(repeated) > 10 else ""
+        raise ValueError(f"{len(repeated)} {column} values occur more than once "
+                         f"({int(repeated.sum())} rows): {shown}{more}; every response needs "
+                         "its own id")
+
+
+def _text(value: object) -> str:
+    """An id or value as a person would write it (no ``np.float64(...)``)."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return "(empty)" if value is None or value != value else str(value)
+
+
+def _plain(value: object) -> str:
+    """A cell value for a message: ``25`` or ``'x'``, never ``np.float64(25.0)``."""
+    if isinstance(value, (np.generic, int, float)) and not isinstance(value, bool):
+        return _text(value)
+    return repr(_text(value))
 
 
 def read_enrolment(path: str | Path, count: str = "pupils") -> pd.DataFrame:
@@ -108,6 +158,8 @@ def read_enrolment(path: str | Path, count: str = "pupils") -> pd.DataFrame:
     if pupils.isna().any() or (pupils < 0).any():
         line = int((pupils.isna() | (pupils < 0)).to_numpy().argmax()) + 2
         raise ValueError(f"{path.name}: line {line}: {count!r} must be a number of pupils")
+    if len(frame) == 0:
+        raise ValueError(f"{path.name}: no enrolment (the file has a header row but no data rows)")
     frame[count] = pupils
     return frame
 

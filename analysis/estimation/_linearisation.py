@@ -160,7 +160,9 @@ def domain_stats(design: SurveyDesign, cols: list[np.ndarray], gcodes: np.ndarra
             np.bincount(key, weights=w, minlength=n_keys).reshape(p, k), n_groups)
         with np.errstate(invalid="ignore", divide="ignore"):
             n_eff = w_psu.sum(axis=0) ** 2 / (w_psu ** 2).sum(axis=0)
-        df = np.minimum(np.nan_to_num(n_eff) - 1.0, float(design.degf))
+        # at least 1 where two or more PSUs hold the group (t with 1 df: a wide interval
+        # rather than none), at most the design's own degrees of freedom
+        df = np.clip(np.nan_to_num(n_eff) - 1.0, 1.0, max(float(design.degf), 1.0))
         df = np.where(psu_in.sum(axis=0) < 2, 0.0, df)
     n_rows = rows.sum(axis=0) if design.calibration is None else np.full(n_groups + 1, len(w))
     return _DomainStats(estimate=ybar, variance=var, n=cnt.sum(axis=0), psu_totals=t, df=df,

@@ -169,7 +169,7 @@ def survey_design(
     if not isinstance(df, pd.DataFrame):
         raise ValueError("df must be a pandas DataFrame with one row per pupil")
     if len(df) == 0:
-        raise ValueError("df has no rows")
+        raise ValueError("the data have no rows: no pupils to estimate from")
     if df_rule not in DF_RULES:
         raise ValueError(f"df_rule must be one of {DF_RULES}, got {df_rule!r}")
     if lonely_psu not in LONELY_PSU_OPTIONS:

@@ -138,8 +138,18 @@ def score(questionnaire_path, responses_path, out) -> None:
               help="Questionnaire definition (YAML).")
 @_RESPONSES
 @click.option("--enrolment", "enrolment_path", type=click.Path(),
-              help="Enrolled pupils per school, grade and gender (CSV with a 'pupils' column); "
-                   "weights are post-stratified to it.")
+              help="Enrolled pupils per school, grade and gender (CSV with a 'pupils' column): "
+                   "the census design's strata and sampling fractions, or the cells the "
+                   "schools and classes designs post-stratify their weights to.")
+@click.option("--design", "design", type=click.Choice(["census", "schools", "classes"]),
+              default=None,
+              help="How the pupils were surveyed: census (every school, all pupils asked; "
+                   "the default with --enrolment), schools (a sample of schools; the default "
+                   "without), classes (some classes of every school).")
+@click.option("--df-rule", "df_rule", type=click.Choice(["effective", "r"]), default="effective",
+              show_default=True,
+              help="Degrees of freedom of the intervals: effective number of schools (covers "
+                   "95 %) or R survey's degf (matches R).")
 @click.option("--by", default="district", show_default=True, help="Column to group by.")
 @click.option("--cluster", default="school", show_default=True,
               help="Column with the primary sampling unit.")
@@ -154,20 +164,20 @@ def score(questionnaire_path, responses_path, out) -> None:
                    "(rows with 0 in the responses' 'submitted' column), or include them.")
 @_OUT_FILE
 @_clean_errors
-def analyse(questionnaire_path, responses_path, enrolment_path, by, cluster, min_n,
-            previous_path, submitted_only, out) -> None:
+def analyse(questionnaire_path, responses_path, enrolment_path, design, df_rule, by, cluster,
+            min_n, previous_path, submitted_only, out) -> None:
     """Write disclosure-controlled estimates by group.
 
     One row per group and measure: the mean of each scale score and the share
     of each category and index level, with the number of pupils, standard
-    error, 95 % confidence interval, the comparison with the whole city, and
-    a flag for figures suppressed because they cover too few pupils.
+    error, 95 % confidence interval, the comparison with the whole city, the
+    survey design used, and a flag for figures suppressed because they cover
+    too few pupils.
     """
-    from analysis.estimation import survey_design
+    from analysis.designs import build_design
     from analysis.exporting import output_format, write_estimates
-    from analysis.enrolment_weights import weight_to_enrolment
-    from analysis.pipeline import analyse as estimate
-    from analysis.reading import read_enrolment, read_responses
+    from analysis.pipeline import analyse as estimate, compare_with_previous
+    from analysis.reading import read_enrolment, read_estimates, read_responses
     from analysis.scoring import score as score_responses
 
     output_format(out)
@@ -180,24 +190,21 @@ def analyse(questionnaire_path, responses_path, enrolment_path, by, cluster, min
         if column not in responses.columns:
             raise ValueError(f"{option} {column!r}: no such column in {Path(responses_path).name}")
     scored = score_responses(responses, q)
-    if enrolment_path:
-        data, report = weight_to_enrolment(scored, read_enrolment(enrolment_path), cluster=cluster)
-        if len(report):
-            counts = report["problem"].value_counts()
-            click.echo(f"weighting: {report['cells'].iloc[0]} used for "
-                       f"{counts.get('collapsed', 0)} cells; "
-                       f"{counts.get('no respondents', 0)} cells without respondents left out",
-                       err=True)
-    elif "weight" in scored.columns:
-        data = survey_design(scored, cluster=cluster, weights="weight")
-    else:
-        data = scored
-    table = estimate(data, q, by=by, cluster=cluster, min_n=threshold)
-    if previous_path:
-        from analysis.pipeline import compare_with_previous
-        from analysis.reading import read_estimates
-
-        table = compare_with_previous(table, read_estimates(previous_path))
+    enrolment = read_enrolment(enrolment_path) if enrolment_path else None
+    previous = read_estimates(previous_path) if previous_path else None
+    built = build_design(scored, design, enrolment, cluster=cluster, df_rule=df_rule)
+    for note in built.notes:
+        click.echo(note, err=True)
+    report = built.cells
+    if len(report):
+        counts = report["problem"].value_counts()
+        click.echo(f"weighting cells: {report['cells'].iloc[0]} used for "
+                   f"{counts.get('collapsed', 0)} cells; "
+                   f"{counts.get('no respondents', 0)} cells without respondents left out",
+                   err=True)
+    table = estimate(built.design, q, by=by, cluster=cluster, min_n=threshold)
+    if previous is not None:
+        table = compare_with_previous(table, previous)
     write_estimates(table, out)
     click.echo(f"wrote {len(table)} estimates ({int(table['suppressed'].sum())} suppressed, "
-               f"min n {threshold}) by {by} to {out}")
+               f"min n {threshold}, {built.name} design) by {by} to {out}")
