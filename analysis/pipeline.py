@@ -13,13 +13,13 @@ import numpy as np
 import pandas as pd
 
 from analysis.disclosure import apply_disclosure_control
-from analysis.estimation import compare_to_city, compare_waves
+from analysis.estimation import adjust_pvalues, compare_to_city, compare_waves
 from analysis.questionnaire.model import DONT_KNOW, Questionnaire
 from analysis.scoring import CATEGORY_ORDER
 from analysis.small_area import fay_herriot
 
 __all__ = ["ESTIMATE_COLUMNS", "SMALL_AREA_COLUMNS", "add_small_area_estimates", "analyse",
-           "compare_with_previous", "measures"]
+           "compare_with_previous", "measures", "readjust_published"]
 
 #: Columns of the Fay-Herriot model, shown beside (never instead of) the direct estimate.
 SMALL_AREA_COLUMNS = ("sae_estimate", "sae_rmse", "sae_shrinkage")
@@ -76,6 +76,11 @@ def analyse(data, questionnaire: Questionnaire, *, by: str = "district", cluster
         ``suppression_reason`` and ``low_precision``. Suppressed rows have
         empty number columns, small-area ones included: a model-based figure
         for a group below the threshold is still a figure for that group.
+        Suppressed groups influence nothing that is published: ``p_adjusted``
+        is adjusted across the published groups of each measure, and the
+        Fay-Herriot model is fitted to the published groups only, so that
+        every small-area figure is a function of published figures (no
+        solving the model's equations for a hidden district).
 
     Examples
     --------
@@ -103,9 +108,11 @@ def analyse(data, questionnaire: Questionnaire, *, by: str = "district", cluster
     kwargs = {} if not isinstance(data, pd.DataFrame) else {"cluster": cluster}
     estimates = compare_to_city(data, measures=means, categories=shares, by=by,
                                 adjust=adjust, **kwargs)
+    # Disclosure control first: groups it hides must not influence any published
+    # figure, so the p-value family and the small-area model use published groups only.
+    published = readjust_published(apply_disclosure_control(estimates, min_n=min_n), adjust)
     if small_area:
-        estimates = add_small_area_estimates(estimates, by)
-    published = apply_disclosure_control(estimates, min_n=min_n)
+        published = add_small_area_estimates(published, by)
     first = [c for c in ESTIMATE_COLUMNS if c in published.columns]
     return published[first + [c for c in published.columns if c not in first]]
 
@@ -115,7 +122,9 @@ def add_small_area_estimates(estimates: pd.DataFrame, by: str = "district",
     """Append Fay-Herriot EBLUPs of the group means (intercept-only model).
 
     Only the ``by`` groups' means take part; the city row and "don't know"
-    are not areas. A group whose direct estimate has no usable standard
+    are not areas, and neither is a row marked ``suppressed``: call this on
+    the disclosure-controlled table, so that the fit (random-effect variance,
+    shrinkage, MSE) depends on published figures alone. A group whose direct estimate has no usable standard
     error (one school: df 0, or se 0) is left out of the fit and keeps empty
     small-area columns; with fewer than ``min_areas`` usable groups a measure
     gets none. Shares are not modelled (a linear model can leave [0, 1]).
@@ -134,6 +143,8 @@ def add_small_area_estimates(estimates: pd.DataFrame, by: str = "district",
         out[column] = np.nan
     areas = ((out["group_var"] == by) & (out["statistic"] == "mean")
              & out["group"].notna() & ~out["group"].isin(["all", DONT_KNOW]))
+    if "suppressed" in out.columns:
+        areas &= ~out["suppressed"].fillna(True).astype(bool)
     se = pd.to_numeric(out["se"], errors="coerce")
     usable = areas & np.isfinite(se) & (se > 0) & out["estimate"].notna()
     for _, part in out[usable].groupby("measure"):
@@ -144,6 +155,32 @@ def add_small_area_estimates(estimates: pd.DataFrame, by: str = "district",
         out.loc[part.index, "sae_estimate"] = table["eblup"].to_numpy()
         out.loc[part.index, "sae_rmse"] = table["rmse"].to_numpy()
         out.loc[part.index, "sae_shrinkage"] = table["gamma"].to_numpy()
+    return out
+
+
+def readjust_published(published: pd.DataFrame, adjust: str = "holm") -> pd.DataFrame:
+    """Adjust ``p_value`` anew across the published groups of each measure.
+
+    The family of a measure's tests is the groups whose comparison is
+    published: a hidden group's p-value must not shift the adjusted p-values
+    of the others (their ranks would tell about it).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"group_var": "district", "group": ["a", "b", "c"], "measure": "x",
+    ...     "statistic": "mean", "p_value": [0.01, 0.02, float("nan")],
+    ...     "p_adjusted": [0.03, 0.04, float("nan")], "suppressed": [False, False, True]})
+    >>> readjust_published(t)["p_adjusted"].tolist()
+    [0.02, 0.02, nan]
+    """
+    out = published.copy()
+    if "p_value" not in out.columns:
+        return out
+    shown = ~out["suppressed"].fillna(True).astype(bool) if "suppressed" in out.columns \
+        else pd.Series(True, index=out.index)
+    out["p_adjusted"] = np.nan
+    for _, rows in out[shown].groupby(["group_var", "measure", "statistic"]).groups.items():
+        out.loc[rows, "p_adjusted"] = adjust_pvalues(out.loc[rows, "p_value"].to_numpy(float), adjust)
     return out
 
 
