@@ -9,6 +9,8 @@ publish the same figures. Weighting to enrolment is in
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
@@ -47,8 +49,9 @@ def measures(questionnaire: Questionnaire) -> tuple[list[str], dict[str, list[st
     return means, shares
 
 
-def analyse(data, questionnaire: Questionnaire, *, by: str = "district", cluster: str = "school",
-            min_n: int = 10, adjust: str = "holm", small_area: bool = True) -> pd.DataFrame:
+def analyse(data, questionnaire: Questionnaire, *, by: str | Sequence[str] = "district",
+            cluster: str = "school", min_n: int = 10, adjust: str = "holm",
+            small_area: bool = True) -> pd.DataFrame:
     """Published estimates of every scale and category by group, compared with the city.
 
     Parameters
@@ -57,8 +60,12 @@ def analyse(data, questionnaire: Questionnaire, *, by: str = "district", cluster
         Scored responses (:func:`analysis.scoring.score`), or a design built
         on them (e.g. from :func:`analysis.enrolment_weights.weight_to_enrolment`).
     questionnaire : Questionnaire
-    by : str
-        Group column (home district by default).
+    by : str or sequence of str
+        Group column (home district by default), or several (e.g.
+        ``["district", "region", "school", "grade", "gender"]``): the tables of
+        all of them, released together, are protected together
+        (:func:`analysis.linked_tables.protect_linked_tables`), and the result
+        has the rows of each grouping in turn (``group_var`` tells which).
     cluster : str
         Primary sampling unit column (schools).
     min_n : int
@@ -95,9 +102,13 @@ def analyse(data, questionnaire: Questionnaire, *, by: str = "district", cluster
     (['group_var', 'group', 'measure', 'statistic', 'n'], True)
     """
     frame = data if isinstance(data, pd.DataFrame) else data.data
-    if by not in frame.columns:
-        raise ValueError(f"cannot group by {by!r}: no such column "
-                         f"(columns include {', '.join(map(str, frame.columns[:8]))}, ...)")
+    groupings = [by] if isinstance(by, str) else list(dict.fromkeys(by))
+    if not groupings:
+        raise ValueError("give at least one column to group by")
+    for column in groupings:
+        if column not in frame.columns:
+            raise ValueError(f"cannot group by {column!r}: no such column "
+                             f"(columns include {', '.join(map(str, frame.columns[:8]))}, ...)")
     if cluster not in frame.columns:
         raise ValueError(f"cluster column {cluster!r} is not in the responses")
     means, shares = measures(questionnaire)
@@ -106,13 +117,17 @@ def analyse(data, questionnaire: Questionnaire, *, by: str = "district", cluster
         raise ValueError(f"the responses are not scored (no column {missing[0]!r}); "
                          "run analysis.scoring.score first")
     kwargs = {} if not isinstance(data, pd.DataFrame) else {"cluster": cluster}
-    estimates = compare_to_city(data, measures=means, categories=shares, by=by,
-                                adjust=adjust, **kwargs)
-    # Disclosure control first: groups it hides must not influence any published
-    # figure, so the p-value family and the small-area model use published groups only.
-    published = readjust_published(apply_disclosure_control(estimates, min_n=min_n), adjust)
+    estimates = pd.concat([compare_to_city(data, measures=means, categories=shares, by=column,
+                                           adjust=adjust, **kwargs) for column in groupings],
+                          ignore_index=True)
+    # Disclosure control first, over every grouping at once (linked tables); groups
+    # it hides must not influence any published figure, so the p-value family and
+    # the small-area model use published groups only.
+    published = apply_disclosure_control(estimates, min_n=min_n, units=frame[groupings])
+    published = readjust_published(published, adjust)
     if small_area:
-        published = add_small_area_estimates(published, by)
+        for column in groupings:
+            published = add_small_area_estimates(published, column)
     first = [c for c in ESTIMATE_COLUMNS if c in published.columns]
     return published[first + [c for c in published.columns if c not in first]]
 
@@ -140,7 +155,8 @@ def add_small_area_estimates(estimates: pd.DataFrame, by: str = "district",
     """
     out = estimates.copy()
     for column in SMALL_AREA_COLUMNS:
-        out[column] = np.nan
+        if column not in out.columns:
+            out[column] = np.nan
     areas = ((out["group_var"] == by) & (out["statistic"] == "mean")
              & out["group"].notna() & ~out["group"].isin(["all", DONT_KNOW]))
     if "suppressed" in out.columns:

@@ -124,7 +124,9 @@ def score(questionnaire_path, responses_path, out) -> None:
 @click.option("--enrolment", "enrolment_path", type=click.Path(),
               help="Enrolled pupils per school, grade and gender (CSV with a 'pupils' column); "
                    "weights are post-stratified to it.")
-@click.option("--by", default="district", show_default=True, help="Column to group by.")
+@click.option("--by", default="district", show_default=True,
+              help="Column to group by, or several separated by commas (e.g. district,school,grade): "
+                   "tables released together are protected together.")
 @click.option("--cluster", default="school", show_default=True,
               help="Column with the primary sampling unit.")
 @click.option("--min-n", "min_n", type=click.IntRange(min=1), default=None,
@@ -148,7 +150,10 @@ def analyse(questionnaire_path, responses_path, enrolment_path, by, cluster, min
     threshold = _min_n(min_n)
     q = _questionnaire(questionnaire_path)
     responses = read_responses(responses_path, q)
-    for option, column in (("--by", by), ("--cluster", cluster)):
+    groupings = [part.strip() for part in by.split(",") if part.strip()]
+    if not groupings:
+        raise ValueError("--by: give a column to group by")
+    for option, column in [*(("--by", g) for g in groupings), ("--cluster", cluster)]:
         if column not in responses.columns:
             raise ValueError(f"{option} {column!r}: no such column in {Path(responses_path).name}")
     scored = score_responses(responses, q)
@@ -164,7 +169,8 @@ def analyse(questionnaire_path, responses_path, enrolment_path, by, cluster, min
         data = survey_design(scored, cluster=cluster, weights="weight")
     else:
         data = scored
-    table = estimate(data, q, by=by, cluster=cluster, min_n=threshold)
+    table = estimate(data, q, by=groupings[0] if len(groupings) == 1 else groupings,
+                     cluster=cluster, min_n=threshold)
     if previous_path:
         from analysis.pipeline import compare_with_previous
         from analysis.reading import read_estimates
