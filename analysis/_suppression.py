@@ -40,9 +40,9 @@ def parse_group(group_var, group, city_label: str, sep: str) -> frozenset:
 class MeasureSystem:
     """Variables, identities and row mapping of one measure's figures."""
 
-    def __init__(self, keys, categories, n, estimate):
+    def __init__(self, keys, categories, n, estimate, unpublished=()):
         self.n_rows = len(keys)
-        lattice = {frozenset(s) for key in set(keys) for r in range(len(key) + 1)
+        lattice = {frozenset(s) for key in set(keys) | set(unpublished) for r in range(len(key) + 1)
                    for s in combinations(sorted(key), r)}
         cats = sorted({c for c in categories if c is not None}, key=str)
         with_shares = {k for k, c in zip(keys, categories) if c is not None}

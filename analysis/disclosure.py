@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from analysis._nesting import determined_values, missing_levels, with_determined
 from analysis._suppression import MeasureSystem, complete_suppression, parse_group
 
 __all__ = ["apply_disclosure_control", "count_pupils"]
@@ -31,6 +32,7 @@ def apply_disclosure_control(
     sep: str = ":",
     separate_by: Sequence[str] | None = None,
     value_columns: Sequence[str] | None = None,
+    units: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Suppress small and derivable cells of an estimates table; flag imprecise ones.
 
@@ -63,6 +65,13 @@ def apply_disclosure_control(
         Columns emptied where suppressed (default: every numeric column that
         is not an identifier or in ``separate_by``, e.g. ``n, estimate, se,
         ci_low, ci_high, diff_city, p_value, p_adjusted``).
+    units : pandas.DataFrame, optional
+        The pupils (one row each, or one row per distinct combination) with
+        the grouping columns. Nested groupings are read from it (a variable
+        whose every value occurs with one value of another: a district in one
+        Sozialraum, a class in one school) and protected as a hierarchy, so
+        that the tables of several groupings released together are protected
+        jointly: see :func:`analysis.linked_tables.protect_linked_tables`.
 
     Returns
     -------
@@ -155,6 +164,12 @@ def apply_disclosure_control(
         reason[small] = f"count<{min_category_count}"
 
     keys = [parse_group(gv, g, city_label, sep) for gv, g in zip(out["group_var"], out["group"])]
+    phantoms = []  # unpublished groups: pupils without a value of a grouping
+    if units is not None:
+        variables = sorted({v for key in keys for v, _ in key})
+        nesting = determined_values(units, variables)
+        keys = [with_determined(key, nesting) for key in keys]
+        phantoms = missing_levels(units, variables, nesting)
     positions = pd.Series(np.arange(len(out)))
     frame = pd.DataFrame({"m": measures.to_numpy(), "k": categories.to_numpy()})
     for col in separate:
@@ -167,7 +182,7 @@ def apply_disclosure_control(
         primary = rows[(group_min < min_n) & (reason[rows] == "")]
         reason[primary] = f"n<{min_n}"
         system = MeasureSystem(
-            [keys[i] for i in rows], frame["k"].to_numpy()[rows], n[rows], est[rows]
+            [keys[i] for i in rows], frame["k"].to_numpy()[rows], n[rows], est[rows], phantoms
         )
         hidden = complete_suppression(system, set(np.flatnonzero(reason[rows] != "").tolist()))
         extra = [rows[i] for i in sorted(hidden) if reason[rows[i]] == ""]

@@ -9,6 +9,7 @@ publish the same figures. Weighting to enrolment is in
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 import numpy as np
@@ -16,13 +17,13 @@ import pandas as pd
 
 from analysis.designs import build_design
 from analysis.disclosure import apply_disclosure_control
-from analysis.estimation import compare_to_city, compare_waves
+from analysis.estimation import adjust_pvalues, compare_to_city, compare_waves
 from analysis.questionnaire.model import DONT_KNOW, Questionnaire
 from analysis.scoring import CATEGORY_ORDER
 from analysis.small_area import fay_herriot
 
 __all__ = ["ESTIMATE_COLUMNS", "SMALL_AREA_COLUMNS", "add_small_area_estimates", "analyse",
-           "compare_with_previous", "measures"]
+           "compare_with_previous", "measures", "readjust_published"]
 
 #: Columns of the Fay-Herriot model, shown beside (never instead of) the direct estimate.
 SMALL_AREA_COLUMNS = ("sae_estimate", "sae_rmse", "sae_shrinkage")
@@ -50,10 +51,10 @@ def measures(questionnaire: Questionnaire) -> tuple[list[str], dict[str, list[st
     return means, shares
 
 
-def analyse(data, questionnaire: Questionnaire, *, by: str = "district", cluster: str = "school",
-            min_n: int = 10, adjust: str = "holm", small_area: bool = True,
-            design: str | None = None, enrolment: pd.DataFrame | None = None,
-            df_rule: str | None = None) -> pd.DataFrame:
+def analyse(data, questionnaire: Questionnaire, *, by: str | Sequence[str] = "district",
+            cluster: str = "school", min_n: int = 10, adjust: str = "holm",
+            small_area: bool = True, design: str | None = None,
+            enrolment: pd.DataFrame | None = None, df_rule: str | None = None) -> pd.DataFrame:
     """Published estimates of every scale and category by group, compared with the city.
 
     Parameters
@@ -70,8 +71,12 @@ def analyse(data, questionnaire: Questionnaire, *, by: str = "district", cluster
         Degrees of freedom of the intervals (see
         :func:`analysis.estimation.survey_design`); ``None``: the design's.
     questionnaire : Questionnaire
-    by : str
-        Group column (home district by default).
+    by : str or sequence of str
+        Group column (home district by default), or several (e.g.
+        ``["district", "region", "school", "grade", "gender"]``): the tables of
+        all of them, released together, are protected together
+        (:func:`analysis.linked_tables.protect_linked_tables`), and the result
+        has the rows of each grouping in turn (``group_var`` tells which).
     cluster : str
         Primary sampling unit column (schools).
     min_n : int
@@ -92,6 +97,11 @@ def analyse(data, questionnaire: Questionnaire, *, by: str = "district", cluster
         threshold is still a figure for that group. A group whose variance
         cannot be estimated (all its pupils in one school) has no ``se`` and no
         interval, ``low_precision`` true and the reason in ``variance_note``.
+        Suppressed groups influence nothing that is published: ``p_adjusted``
+        is adjusted across the published groups of each measure, and the
+        Fay-Herriot model is fitted to the published groups only, so that
+        every small-area figure is a function of published figures (no
+        solving the model's equations for a hidden district).
 
     Examples
     --------
@@ -112,9 +122,13 @@ def analyse(data, questionnaire: Questionnaire, *, by: str = "district", cluster
     if df_rule is not None:
         data = replace(data, df_rule=df_rule)
     frame = data.data
-    if by not in frame.columns:
-        raise ValueError(f"cannot group by {by!r}: no such column "
-                         f"(columns include {', '.join(map(str, frame.columns[:8]))}, ...)")
+    groupings = [by] if isinstance(by, str) else list(dict.fromkeys(by))
+    if not groupings:
+        raise ValueError("give at least one column to group by")
+    for column in groupings:
+        if column not in frame.columns:
+            raise ValueError(f"cannot group by {column!r}: no such column "
+                             f"(columns include {', '.join(map(str, frame.columns[:8]))}, ...)")
     if cluster not in frame.columns:
         raise ValueError(f"cluster column {cluster!r} is not in the responses")
     means, shares = measures(questionnaire)
@@ -122,10 +136,17 @@ def analyse(data, questionnaire: Questionnaire, *, by: str = "district", cluster
     if missing:
         raise ValueError(f"the responses are not scored (no column {missing[0]!r}); "
                          "run analysis.scoring.score first")
-    estimates = compare_to_city(data, measures=means, categories=shares, by=by, adjust=adjust)
+    estimates = pd.concat([compare_to_city(data, measures=means, categories=shares, by=column,
+                                           adjust=adjust) for column in groupings],
+                          ignore_index=True)
+    # Disclosure control first, over every grouping at once (linked tables); groups
+    # it hides must not influence any published figure, so the p-value family and
+    # the small-area model use published groups only.
+    published = apply_disclosure_control(estimates, min_n=min_n, units=frame[groupings])
+    published = readjust_published(published, adjust)
     if small_area:
-        estimates = add_small_area_estimates(estimates, by)
-    published = apply_disclosure_control(estimates, min_n=min_n)
+        for column in groupings:
+            published = add_small_area_estimates(published, column)
     published = _name_design(published, data)
     first = [c for c in ESTIMATE_COLUMNS if c in published.columns]
     return published[first + [c for c in published.columns if c not in first]]
@@ -148,7 +169,9 @@ def add_small_area_estimates(estimates: pd.DataFrame, by: str = "district",
     """Append Fay-Herriot EBLUPs of the group means (intercept-only model).
 
     Only the ``by`` groups' means take part; the city row and "don't know"
-    are not areas. A group whose direct estimate has no usable standard
+    are not areas, and neither is a row marked ``suppressed``: call this on
+    the disclosure-controlled table, so that the fit (random-effect variance,
+    shrinkage, MSE) depends on published figures alone. A group whose direct estimate has no usable standard
     error (one school: df 0, or se 0) is left out of the fit and keeps empty
     small-area columns; with fewer than ``min_areas`` usable groups a measure
     gets none. Shares are not modelled (a linear model can leave [0, 1]).
@@ -164,9 +187,12 @@ def add_small_area_estimates(estimates: pd.DataFrame, by: str = "district",
     """
     out = estimates.copy()
     for column in SMALL_AREA_COLUMNS:
-        out[column] = np.nan
+        if column not in out.columns:
+            out[column] = np.nan
     areas = ((out["group_var"] == by) & (out["statistic"] == "mean")
              & out["group"].notna() & ~out["group"].isin(["all", DONT_KNOW]))
+    if "suppressed" in out.columns:
+        areas &= ~out["suppressed"].fillna(True).astype(bool)
     se = pd.to_numeric(out["se"], errors="coerce")
     usable = areas & np.isfinite(se) & (se > 0) & out["estimate"].notna()
     for _, part in out[usable].groupby("measure"):
@@ -177,6 +203,32 @@ def add_small_area_estimates(estimates: pd.DataFrame, by: str = "district",
         out.loc[part.index, "sae_estimate"] = table["eblup"].to_numpy()
         out.loc[part.index, "sae_rmse"] = table["rmse"].to_numpy()
         out.loc[part.index, "sae_shrinkage"] = table["gamma"].to_numpy()
+    return out
+
+
+def readjust_published(published: pd.DataFrame, adjust: str = "holm") -> pd.DataFrame:
+    """Adjust ``p_value`` anew across the published groups of each measure.
+
+    The family of a measure's tests is the groups whose comparison is
+    published: a hidden group's p-value must not shift the adjusted p-values
+    of the others (their ranks would tell about it).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"group_var": "district", "group": ["a", "b", "c"], "measure": "x",
+    ...     "statistic": "mean", "p_value": [0.01, 0.02, float("nan")],
+    ...     "p_adjusted": [0.03, 0.04, float("nan")], "suppressed": [False, False, True]})
+    >>> readjust_published(t)["p_adjusted"].tolist()
+    [0.02, 0.02, nan]
+    """
+    out = published.copy()
+    if "p_value" not in out.columns:
+        return out
+    shown = ~out["suppressed"].fillna(True).astype(bool) if "suppressed" in out.columns \
+        else pd.Series(True, index=out.index)
+    out["p_adjusted"] = np.nan
+    for _, rows in out[shown].groupby(["group_var", "measure", "statistic"]).groups.items():
+        out.loc[rows, "p_adjusted"] = adjust_pvalues(out.loc[rows, "p_value"].to_numpy(float), adjust)
     return out
 
 

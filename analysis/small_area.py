@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy import optimize
 
 __all__ = ["FayHerriotResult", "fay_herriot"]
 
@@ -192,20 +193,36 @@ def _inputs(data, estimate, se, covariates, area):
 
 
 def _reml(y, X, psi, tol, max_iter):
-    """REML estimate of sigma_v^2 by Fisher scoring, truncated at 0."""
+    """REML estimate of sigma_v^2 by Fisher scoring, truncated at 0.
+
+    Near 0 a Fisher step can overshoot and the iteration oscillate; once the
+    score has changed sign, the root is bracketed and Brent's method finds it.
+    """
     resid = y - X @ np.linalg.lstsq(X, y, rcond=None)[0]
     m, p = X.shape  # start: Prasad-Rao moment estimator, floored at 0
     sigma2 = max(0.0, (resid @ resid - np.sum(psi) + np.trace(np.linalg.pinv(X.T @ X) @ (X.T * psi) @ X)) / (m - p))
-    for iteration in range(1, max_iter + 1):
-        vinv = 1.0 / (sigma2 + psi)
+
+    def score_and_information(s2):
+        vinv = 1.0 / (s2 + psi)
         XV = X * vinv[:, None]
         P = np.diag(vinv) - XV @ np.linalg.solve(X.T @ XV, XV.T)
         Py = P @ y
-        score = -0.5 * np.trace(P) + 0.5 * Py @ Py
-        step = score / (0.5 * np.sum(P * P))
-        new = max(0.0, sigma2 + step)
+        return -0.5 * np.trace(P) + 0.5 * Py @ Py, 0.5 * np.sum(P * P)
+
+    low, high = None, None  # last points with a positive / a negative score
+    for iteration in range(1, max_iter + 1):
+        score, information = score_and_information(sigma2)
+        if score > 0:
+            low = sigma2
+        else:
+            high = sigma2
+        new = max(0.0, sigma2 + score / information)
         if abs(new - sigma2) <= tol * (1.0 + sigma2):
             return new, iteration
+        if low is not None and high is not None and iteration > 3:
+            root = optimize.brentq(lambda s2: score_and_information(s2)[0], min(low, high), max(low, high),
+                                   xtol=tol * (1.0 + max(low, high)) / 4, maxiter=max_iter)
+            return root, iteration
         sigma2 = new
     raise ValueError(f"REML did not converge in {max_iter} iterations")
 

@@ -150,7 +150,9 @@ def score(questionnaire_path, responses_path, out) -> None:
               show_default=True,
               help="Degrees of freedom of the intervals: effective number of schools (covers "
                    "95 %) or R survey's degf (matches R).")
-@click.option("--by", default="district", show_default=True, help="Column to group by.")
+@click.option("--by", default="district", show_default=True,
+              help="Column to group by, or several separated by commas (e.g. district,school,grade): "
+                   "tables released together are protected together.")
 @click.option("--cluster", default="school", show_default=True,
               help="Column with the primary sampling unit.")
 @click.option("--min-n", "min_n", type=click.IntRange(min=1), default=None,
@@ -186,7 +188,10 @@ def analyse(questionnaire_path, responses_path, enrolment_path, design, df_rule,
     responses = read_responses(responses_path, q)
     if submitted_only:
         responses = _submitted(responses)
-    for option, column in (("--by", by), ("--cluster", cluster)):
+    groupings = [part.strip() for part in by.split(",") if part.strip()]
+    if not groupings:
+        raise ValueError("--by: give a column to group by")
+    for option, column in [*(("--by", g) for g in groupings), ("--cluster", cluster)]:
         if column not in responses.columns:
             raise ValueError(f"{option} {column!r}: no such column in {Path(responses_path).name}")
     scored = score_responses(responses, q)
@@ -202,7 +207,8 @@ def analyse(questionnaire_path, responses_path, enrolment_path, design, df_rule,
                    f"{counts.get('collapsed', 0)} cells; "
                    f"{counts.get('no respondents', 0)} cells without respondents left out",
                    err=True)
-    table = estimate(built.design, q, by=by, cluster=cluster, min_n=threshold)
+    table = estimate(built.design, q, by=groupings[0] if len(groupings) == 1 else groupings,
+                     cluster=cluster, min_n=threshold)
     if previous is not None:
         table = compare_with_previous(table, previous)
     write_estimates(table, out)

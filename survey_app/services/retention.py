@@ -8,7 +8,8 @@ reports made before are not touched. See docs/data-protection.md.
 
 Deletion is refused while the wave is not closed, and unless the archived
 export (``wellbeing export responses``) is shown to be complete: one row per
-submitted response of the wave, every row of this wave, and the same number
+submitted response of the wave (rows of unsent questionnaires, ``submitted`` 0,
+are archived too but not counted), every row of this wave, and the same number
 of answers per item as the database holds.
 """
 
@@ -18,6 +19,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
@@ -62,6 +64,8 @@ def check_archive(session: Session, wave: Wave, questionnaire: Questionnaire,
     except ValueError as error:
         raise RetentionRefused(f"the archive is not a readable responses export: {error}") \
             from None
+    if "submitted" in frame.columns:  # the export also holds unsent questionnaires
+        frame = frame[pd.to_numeric(frame["submitted"], errors="coerce") == 1]
     submitted = session.scalar(select(func.count()).select_from(Response).where(
         Response.wave_id == wave.id, Response.status == "submitted"))
     if len(frame) != submitted:

@@ -1,0 +1,76 @@
+"""Nested grouping variables, read from the pupils (private to ``disclosure``).
+
+Tables released together are linked not only through the city total: a
+Sozialraum is the sum of its districts, a school the sum of its classes, a
+grade the sum of its classes. An attacker who knows the city's geography and
+its schools knows these nestings, so disclosure control must too. A variable
+``b`` is nested in ``a`` (``a`` determines ``b``) when every value of ``a``
+occurs with one value of ``b`` among the pupils who have both. Writing each
+group with the values its variables determine (``{district: 03}`` becomes
+``{district: 03, region: Nord}``) puts the districts of a region under the
+region in the lattice of :class:`analysis._suppression.MeasureSystem`, whose
+identities then include "a region is the sum of its districts".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+
+def determined_values(units: pd.DataFrame, variables: Iterable[str]) -> dict[str, dict[str, dict]]:
+    """For each variable ``a``, ``{b: {value of a: value of b}}`` for every ``b`` it determines.
+
+    Values are compared as strings, as group labels are; a missing value is
+    the level :data:`MISSING` (pupils who do not know their district have no
+    Sozialraum either). A variable with one value is determined by every
+    other; two variables that determine each other (a code and a name) are
+    both added, which changes nothing.
+    """
+    variables = [v for v in dict.fromkeys(variables) if v in units.columns]
+    labels = pd.DataFrame({v: units[v].map(_label) for v in variables})
+    found: dict[str, dict[str, dict]] = {}
+    for a in variables:
+        for b in variables:
+            if a == b:
+                continue
+            pairs = labels[[a, b]].drop_duplicates()
+            if len(pairs) and not pairs[a].duplicated().any():
+                found.setdefault(a, {})[b] = dict(zip(pairs[a], pairs[b]))
+    return found
+
+
+def missing_levels(units: pd.DataFrame, variables: Iterable[str], nesting) -> list[frozenset]:
+    """Groups of pupils without a value of a grouping: unpublished, but part of the city.
+
+    Without them, "the groups of a variable add up to the city" would be taken
+    as an identity where it is not one.
+    """
+    return [with_determined(frozenset({(v, MISSING)}), nesting)
+            for v in dict.fromkeys(variables) if v in units.columns and units[v].isna().any()]
+
+
+def with_determined(key: frozenset, nesting: dict[str, dict[str, dict]]) -> frozenset:
+    """The group ``key`` (pairs ``(variable, value)``) with the values it determines added."""
+    if not nesting or not key:
+        return key
+    out = dict(key)
+    frontier = list(key)
+    while frontier:
+        a, value = frontier.pop()
+        for b, mapping in nesting.get(a, {}).items():
+            if b not in out and value in mapping:
+                out[b] = mapping[value]
+                frontier.append((b, out[b]))
+    return frozenset(out.items())
+
+
+#: The level of a grouping variable for pupils without a value.
+MISSING = "\x00missing"
+
+
+def _label(value):
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return MISSING
+    return str(value)

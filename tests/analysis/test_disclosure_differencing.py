@@ -1,0 +1,241 @@
+"""Differencing across linked tables and across releases (issue 11, section 1b).
+
+The attacker here is independent of the defender's code. He knows how every
+published table is built: the finest cross classification of all published
+groupings (district x school x grade x gender, a Sozialraum determined by its
+districts, for share measures also the category, and for several releases of
+a wave which release each pupil was in: kept, added later, withdrawn), each of
+whose cells holds an unknown number of pupils, an unknown sum of scores and
+unknown category counts. Every published figure (pupil count ``n``, sum ``n *
+mean``, category count ``n * share``) of every table of every release is an
+exact linear equation in those unknowns. A hidden figure is recovered when its
+vector of cells lies in the span of the published ones, decided in exact
+rational arithmetic (Gaussian elimination over integers and
+``fractions.Fraction``); every recovery is checked against the truth. Besides
+every suppressed cell he targets every set of fewer than ``min_n`` pupils that
+a difference can isolate: the pupils added to or withdrawn from a group
+between two releases (and each finest cell below the threshold).
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from itertools import product
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.estimation import compare_to_city
+from analysis.linked_tables import protect_linked_tables
+from analysis.pipeline import analyse, measures
+from analysis.questionnaire import load
+from analysis.scoring import score
+from analysis.simulate import simulate_city
+from questionnaires import SHIPPED
+
+GROUPINGS = ["district", "region", "school", "grade", "gender"]
+
+
+# --------------------------------------------------------------------------- exact algebra
+class Span:
+    """Row space of sparse rational rows with right-hand sides, fully reduced."""
+
+    def __init__(self):
+        self.rows = {}  # pivot -> (row, rhs); pivot rows are 0 in every other pivot
+
+    def reduce(self, row, rhs=0.0):
+        row = {k: v for k, v in row.items() if v}
+        for col in [c for c in row if c in self.rows]:
+            a = row.get(col)
+            if a:
+                prow, prhs = self.rows[col]
+                _axpy(row, -a, prow)
+                rhs -= float(a) * prhs
+        return row, rhs
+
+    def add(self, row, rhs):
+        row, rhs = self.reduce(row, rhs)
+        if not row:
+            return
+        unit = [c for c, v in row.items() if v in (1, -1)]
+        pivot = min(unit) if unit else min(row)
+        scale = row[pivot]
+        if scale not in (1, -1):
+            scale = Fraction(scale)
+        row = {c: (v / scale if scale not in (1, -1) else v * scale) for c, v in row.items()}
+        rhs = rhs / float(scale)
+        for p, (other, orhs) in list(self.rows.items()):
+            a = other.get(pivot)
+            if a:
+                _axpy(other, -a, row)
+                self.rows[p] = (other, orhs - float(a) * rhs)
+        self.rows[pivot] = (row, rhs)
+
+    def value_of(self, target):
+        """The value of ``target . x`` if the published rows determine it, else None."""
+        row, rhs = self.reduce(target, 0.0)
+        return -rhs if not row else None
+
+
+def _axpy(target, factor, source):
+    for c, v in source.items():
+        value = target.get(c, 0) + factor * v
+        if value:
+            target[c] = value
+        else:
+            target.pop(c, None)
+
+
+# --------------------------------------------------------------------------- the attacker
+MISSING = "<missing>"
+
+
+def _label(v):
+    return MISSING if pd.isna(v) else str(v)
+
+
+def attack(releases, groupings, min_n, questionnaire, nested=("region",)):
+    """Recover hidden figures from every table of every release.
+
+    ``releases`` is a list of ``(pupils, published)``: the scored pupils each
+    release was computed from (with ``response_id``) and its published table
+    (all groupings). ``nested`` variables are functions of another grouping
+    (the attacker knows the geography). Returns the recoveries.
+    """
+    means, shares = measures(questionnaire)
+    everyone = pd.concat([p for p, _ in releases]).drop_duplicates("response_id").set_index("response_id")
+    labels = pd.DataFrame({c: everyone[c].map(_label) for c in groupings})
+    base = [g for g in groupings if g not in nested]
+    parent = {g: next(b for b in base if labels[[b, g]].drop_duplicates()[b].is_unique) for g in nested}
+    maps = {g: dict(labels[[parent[g], g]].drop_duplicates().to_numpy()) for g in nested}
+    inside = [everyone.index.isin(p["response_id"]).tolist() for p, _ in releases]
+    status = pd.Series(list(zip(*inside)), index=everyone.index)
+    statuses = sorted(set(status))
+    levels = {g: sorted(set(labels[g])) for g in base}
+    found = []
+    for measure in means + list(shares):
+        cats = ["_"] if measure in means else [str(c) for c in shares[measure]]
+        cells = list(product(*[levels[g] for g in base], statuses, cats))
+        frame = pd.DataFrame(cells, columns=[*base, "_status", "_cat"])
+        for g in nested:
+            frame[g] = frame[parent[g]].map(maps[g])
+        value = everyone[measure]
+        has = value.notna()
+        truth_keys = pd.DataFrame({**{g: labels[g] for g in base}, "_status": status,
+                                   "_cat": value.map(_label) if measure in shares else "_"})[has]
+        index = {c: i for i, c in enumerate(cells)}
+        at = truth_keys.apply(lambda r: index[tuple(r)], axis=1).to_numpy()
+        n_true = np.bincount(at, minlength=len(cells))
+        s_true = np.bincount(at, weights=value[has].to_numpy(float), minlength=len(cells)) \
+            if measure in means else None
+
+        def vector(var, group, r, cat, sign=1):
+            mask = np.array([st[r] for st in frame["_status"]]) if r is not None else np.ones(len(frame), bool)
+            if var is not None:
+                mask &= frame[var].to_numpy() == group
+            if cat is not None:
+                mask &= frame["_cat"].to_numpy() == cat
+            return {int(i): sign for i in np.flatnonzero(mask)}
+
+        span_n, span_s, targets = Span(), Span(), []
+        for r, (_, table) in enumerate(releases):
+            rows = table[(table["measure"] == measure) | table["measure"].str.startswith(measure + "=")]
+            for row in rows.itertuples():
+                var = None if row.group == "all" else row.group_var
+                cat = row.measure.split("=", 1)[1] if row.statistic == "share" else None
+                vec = vector(var, None if var is None else str(row.group), r, cat)
+                if row.suppressed:
+                    targets.append(((r, row.group_var, row.group, row.measure), vec))
+                elif cat is None:
+                    span_n.add(vec, float(row.n))
+                    if s_true is not None:
+                        span_s.add(vec, float(row.n) * float(row.estimate))
+                else:
+                    span_n.add(vec, float(row.n) * float(row.estimate))
+        for i in np.flatnonzero((n_true > 0) & (n_true < min_n)):
+            targets.append((("cell", cells[i]), {int(i): 1}))
+        for r1, r2 in [(a, b) for a in range(len(releases)) for b in range(a + 1, len(releases))]:
+            changed = np.array([st[r1] != st[r2] for st in frame["_status"]])
+            sign = np.array([1 if st[r2] else -1 for st in frame["_status"]])
+            for var in [None, *groupings]:
+                for group in [None] if var is None else sorted(set(frame[var]) - {MISSING}):
+                    for cat in cats:
+                        mask = changed & (frame["_cat"].to_numpy() == cat)
+                        if var is not None:
+                            mask &= frame[var].to_numpy() == group
+                        if 0 < n_true[mask].sum() < min_n:
+                            vec = {int(i): int(sign[i]) for i in np.flatnonzero(mask)}
+                            targets.append((("difference", r1, r2, var, group, measure, cat), vec))
+        for what, vec in targets:
+            got = span_n.value_of(vec)
+            if got is not None:
+                truth = sum(n_true[k] * v for k, v in vec.items())
+                assert got == pytest.approx(truth, abs=1e-6), what  # the attack is real
+                found.append((what, "n", got))
+            if s_true is not None and (got := span_s.value_of(vec)) is not None:
+                truth = sum(s_true[k] * v for k, v in vec.items())
+                assert got == pytest.approx(truth, abs=1e-6), what
+                found.append((what, "sum", got))
+    return found
+
+
+# --------------------------------------------------------------------------- fixtures
+def demo_wave(questionnaire, seed, pupils=900, districts=12, schools=5):
+    """A demo-like city: districts in Sozialräume, two surveyed grades, skewed district sizes."""
+    city = simulate_city(questionnaire, pupils, districts=districts, schools=schools, seed=seed)
+    scored = score(city.responses, questionnaire)
+    scored = scored[scored["grade"].isin([5, 7])].reset_index(drop=True)
+    region = {d: f"R{int(d) % 3}" for d in scored["district"].dropna().unique() if d != "dont_know"}
+    scored["region"] = scored["district"].map(region)
+    return scored
+
+
+@pytest.fixture(scope="module")
+def questionnaire():
+    return load(SHIPPED)
+
+
+# --------------------------------------------------------------------------- linked tables
+@pytest.mark.parametrize("seed, min_n", [(1, 10), (2, 15), (4, 10)])
+def test_linked_tables_of_one_release_reveal_nothing(questionnaire, seed, min_n):
+    pupils = demo_wave(questionnaire, seed)
+    published = analyse(pupils, questionnaire, by=GROUPINGS, min_n=min_n)
+    assert published["suppressed"].sum() > 20
+    assert attack([(pupils, published)], GROUPINGS, min_n, questionnaire) == []
+
+
+def test_positive_control_tables_protected_one_by_one_are_solved(questionnaire):
+    pupils = demo_wave(questionnaire, 1)
+    means, shares = measures(questionnaire)
+    tables = {g: compare_to_city(pupils, measures=means, categories=shares, by=g, cluster="school")
+              for g in GROUPINGS}
+    alone = pd.concat([protect_linked_tables({g: t}, min_n=10)[g] for g, t in tables.items()],
+                      ignore_index=True)
+    found = attack([(pupils, alone)], GROUPINGS, 10, questionnaire)
+    assert len(found) > 10
+
+
+def test_cli_analyse_protects_several_groupings_together(tmp_path):
+    from click.testing import CliRunner
+
+    from survey_app.cli import main
+
+    def run(*args):
+        return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+    assert run("simulate", "--pupils", 400, "--districts", 12, "--schools", 4, "--seed", 2,
+               "--out", tmp_path).exit_code == 0
+    out = tmp_path / "estimates.csv"
+    result = run("analyse", "--questionnaire", SHIPPED, "--responses", tmp_path / "responses.csv",
+                 "--by", "district, school,grade", "--out", out)
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out, dtype={"group": str})
+    assert set(table["group_var"]) == {"district", "school", "grade"}
+    assert table["suppressed"].any()
+    pupils = score(pd.read_csv(tmp_path / "responses.csv"), load(SHIPPED))
+    pupils["response_id"] = pupils["response_id"].astype(str)
+    assert attack([(pupils, table)], ["district", "school", "grade"], 10, load(SHIPPED), nested=()) == []
+    bad = run("analyse", "--questionnaire", SHIPPED, "--responses", tmp_path / "responses.csv",
+              "--by", "district,nowhere", "--out", out)
+    assert bad.exit_code == 1 and "nowhere" in bad.output
