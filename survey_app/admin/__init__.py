@@ -16,5 +16,5 @@ def _admins_only():
     return require_roles("admin")
 
 
-from survey_app.admin import (views_areas, views_audit, views_edit, views_users,  # noqa: E402,F401
-                              views_wave_settings, views_waves)
+from survey_app.admin import (views_areas, views_audit, views_edit,  # noqa: E402,F401
+                              views_schools, views_users, views_wave_settings, views_waves)

@@ -7,6 +7,7 @@ import re
 from flask import (Response, abort, current_app, flash, redirect, render_template, request,
                    url_for)
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from survey_app.auth.helpers import actor_id, show_error
@@ -153,7 +154,8 @@ def void_unused(class_id: int):
     if ConfirmForm().validate_on_submit():
         count = codes.void_unused(db.session, actor_id(), school_class.id)
         db.session.commit()
-        flash(_("%(n)d unused codes are void.", n=count), "success")
+        flash(ngettext("%(num)d unused code is void.", "%(num)d unused codes are void.", count),
+              "success")
     return redirect(url_for("school.school_class", class_id=school_class.id))
 
 

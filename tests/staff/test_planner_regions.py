@@ -44,12 +44,11 @@ def test_bad_region_choices_change_nothing(app, admin, world):  # noqa: F811
     assert count(app, StaffUser) == before
 
 
-def test_regions_are_ignored_for_other_roles(app, admin, world):  # noqa: F811
+def test_regions_are_refused_for_other_roles(app, admin, world):  # noqa: F811
+    """A region chosen for a coordinator is refused with a message (issue 8), not dropped."""
+    before = count(app, StaffUser)
     result = post(admin, "/admin/users/new", email="k2@example.org", role="coordinator",
                   schools=str(world.school_a), regions=str(world.region_id),
                   password="ein gutes passwort")
-    assert result.status_code == 302
-    with app.app_context():
-        user = db.session.scalar(select(StaffUser).where(StaffUser.email == "k2@example.org"))
-        assert user.municipalities == [] and db.session.scalar(
-            select(func.count()).select_from(Municipality)) == 1
+    assert result.status_code == 422 and 'id="regions-error"' in result.text
+    assert count(app, StaffUser) == before
