@@ -36,8 +36,9 @@ def index():
     waves = []
     for wave in monitoring.visible_waves(db.session, scope):
         rows = monitoring.class_rows(db.session, wave.id, scope)
-        waves.append((wave, monitoring.by_school(rows), monitoring.total(rows)))
-    refresh = any(wave.state == "open" for wave, _s, _t in waves)
+        waves.append((wave, monitoring.by_school(rows), monitoring.total(rows),
+                      monitoring.by_school_type(rows)))
+    refresh = any(entry[0].state == "open" for entry in waves)
     return render_template("staff/school/index.html", waves=waves,
                            refresh=REFRESH_SECONDS if refresh else None)
 
@@ -51,6 +52,7 @@ def wave(wave_id: int):
         abort(404)
     return render_template("staff/school/wave.html", wave=wave,
                            schools=monitoring.by_school(rows), total=monitoring.total(rows),
+                           types=monitoring.by_school_type(rows),
                            refresh=REFRESH_SECONDS if wave.state == "open" else None)
 
 
