@@ -216,3 +216,39 @@ def test_english_stays_available_for_staff(app, world):
     login(client, world.emails["admin"])  # the helper chooses English
     page = client.get("/admin/")
     assert "Administration" in page.text and "Audit log" in page.text
+
+
+def staff_page_urls(app, world) -> list[str]:
+    """Every staff page an admin can open with GET (from the permission matrix), plus states."""
+    from flask import url_for
+
+    from tests.staff.test_permissions import CASES, staff_rules
+    with app.test_request_context():
+        urls = [url_for(rule.endpoint, **make_args(world))
+                for rule, methods in staff_rules(app) if "GET" in methods
+                for make_args, _allowed in CASES[rule.endpoint]]
+        urls += [url_for("admin.wave_state", wave_id=world.wave_id, state="closed"),
+                 url_for("admin.audit_log", date_from="2026-01-02", date_to="2026-01-01")]
+    return [url for url in urls if "/logout" not in url]
+
+
+def test_every_staff_page_is_german(app, world):
+    """No English left on any page an admin or a coordinator sees in the German interface."""
+    admin = app.test_client()
+    german_login(admin, world.emails["admin"])
+    coordinator = app.test_client()
+    german_login(coordinator, world.emails["coord_a"])
+    checked = []
+    for url in staff_page_urls(app, world):
+        page = admin.get(url)
+        assert page.status_code < 400, url
+        assert english_left_over(page.text) == [], url
+        checked.append(url)
+    for url in ("/school/", f"/school/waves/{world.wave_id}",
+                f"/school/classes/{world.class_a}", "/staff/password"):
+        page = coordinator.get(url)
+        assert page.status_code == 200 and english_left_over(page.text) == [], url
+    closing = coordinator.post(f"/school/classes/{world.class_a}/state",
+                               data={"csrf_token": token_of(coordinator), "state": "closed"})
+    assert closing.status_code == 200 and english_left_over(closing.text) == []
+    assert len(checked) > 25

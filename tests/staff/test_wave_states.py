@@ -155,3 +155,14 @@ def test_a_post_without_a_valid_state_is_refused(app, admin, world):
     page = admin.post(f"/admin/waves/{world.wave_id}/state",
                       data={"csrf_token": token_of(admin), "state": "archived"})
     assert page.status_code == 404 and dates(app, world.wave_id)[0] == "open"
+
+
+def test_a_change_the_rules_do_not_allow_is_explained_on_the_wave_page(app, admin, world):
+    page = admin.get(f"/admin/waves/{world.wave_id}/state?state=open")  # open already
+    assert page.status_code == 302
+    shown = admin.get(page.headers["Location"]).text
+    assert "Die Welle ist bereits geöffnet." in shown and english_left_over(shown) == []
+    draft = make_wave(app, "draft", TODAY, TODAY + DAY)
+    page = admin.get(f"/admin/waves/{draft}/state?state=closed")  # never opened
+    assert "Nur eine geöffnete Welle kann geschlossen werden." in admin.get(
+        page.headers["Location"]).text
