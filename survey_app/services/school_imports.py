@@ -49,7 +49,10 @@ MAX_ROWS = 2000
 
 
 def parse_school_type(text: str) -> str | None:
-    """The stored key of a school type as written in a list, ``""`` if unknown, ``None`` if empty."""
+    """The stored key of a school type as written in a list.
+
+    ``""`` for a type not known, ``None`` for an empty cell.
+    """
     key = normalise_name(text)
     if not key:
         return None

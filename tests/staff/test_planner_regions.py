@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from survey_app.extensions import db
 from survey_app.models import Municipality, Region, StaffUser

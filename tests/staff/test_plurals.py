@@ -1,4 +1,4 @@
-"""Counts with nouns use the language's plural forms: "1 Region", "2 Regionen", never "1 Regionen"."""
+"""Counts with nouns use plural forms: "1 Region", "2 Regionen", never "1 Regionen"."""
 
 from __future__ import annotations
 
