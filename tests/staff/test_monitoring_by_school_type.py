@@ -50,3 +50,15 @@ def test_a_coordinator_of_one_school_gets_no_breakdown(app, world):
     german_login(client, world.emails["coord_a"])
     page = client.get(f"/school/waves/{world.wave_id}")
     assert "Nach Schulform" not in page.text and "Gymnasium" not in page.text
+
+
+def test_the_demo_city_shows_rates_by_school_type(app):
+    from analysis.questionnaire import load
+    from survey_app.demo.seed import ensure_demo_city
+    from questionnaires import SHIPPED
+
+    with app.app_context():
+        city = ensure_demo_city(db.session, load(SHIPPED))
+        rows = monitoring.class_rows(db.session, city.wave.id)
+        types = [t.school_type for t in monitoring.by_school_type(rows)]
+    assert types == ["realschule", "sekundarschule", "gesamtschule", "gymnasium"]
