@@ -1,6 +1,6 @@
 """Translated labels for values stored as fixed English keys (states, roles).
 
-The database keeps ``open``/``closed``/``coordinator``...; pages show the
+The database keeps ``open``/``closed``/``coordinator``/``gymnasium``...; pages show the
 label in the interface language through the ``label`` template filter.
 """
 
@@ -23,6 +23,16 @@ LABELS = {
     "released": _l("released"),
     "enrolment": _l("weighted to enrolment"),
     "none": _l("unweighted"),
+    # School types (survey_app.models.schools.SCHOOL_TYPES)
+    "grundschule": _l("primary school (Grundschule)"),
+    "hauptschule": _l("Hauptschule"),
+    "realschule": _l("Realschule"),
+    "sekundarschule": _l("Sekundarschule"),
+    "gesamtschule": _l("comprehensive school (Gesamtschule)"),
+    "gymnasium": _l("Gymnasium"),
+    "foerderschule": _l("special needs school (Förderschule)"),
+    "berufskolleg": _l("vocational college (Berufskolleg)"),
+    "other": _l("other school type"),
 }
 
 

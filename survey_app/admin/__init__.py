@@ -17,4 +17,4 @@ def _admins_only():
 
 
 from survey_app.admin import (views_areas, views_audit, views_edit, views_results,  # noqa: E402,F401
-                              views_users, views_wave_settings, views_waves)
+                              views_schools, views_users, views_wave_settings, views_waves)

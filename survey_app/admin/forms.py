@@ -12,6 +12,7 @@ from wtforms.validators import (Email, InputRequired, Length, NumberRange, Optio
 
 from survey_app.auth.helpers import choices
 from survey_app.labels import label
+from survey_app.models.schools import SCHOOL_TYPES
 from survey_app.models.staff import ROLES
 
 
@@ -42,12 +43,35 @@ class DistrictImportForm(FlaskForm):
     submit = SubmitField(_l("Import districts"))
 
 
-class SchoolForm(FlaskForm):
+def school_type_choices() -> list:
+    """The school type select's options, translated; the first one means "not recorded"."""
+    return choices([("", _l("– not recorded –"))] + [(t, label(t)) for t in SCHOOL_TYPES])
+
+
+class SchoolEditForm(FlaskForm):
+    """A school's name, official school number and type (choices: :func:`school_type_choices`)."""
+
+    name = StringField(_l("School name"), validators=[_required(), Length(max=160)])
+    number = StringField(_l("School number (Schulnummer)"),
+                         validators=[Optional(), Length(max=20)])
+    school_type = SelectField(_l("School type"), validators=[Optional()])
+    submit = SubmitField(_l("Save"))
+
+
+class SchoolForm(SchoolEditForm):
     """A new school."""
 
     municipality_id = SelectField(_l("Municipality"), coerce=int, validators=[_required()])
-    name = StringField(_l("School name"), validators=[_required(), Length(max=160)])
     submit = SubmitField(_l("Add school"))
+
+
+class SchoolImportForm(FlaskForm):
+    """A CSV list of a municipality's schools (name, school number, type)."""
+
+    municipality_id = SelectField(_l("Municipality"), coerce=int, validators=[_required()])
+    file = FileField(_l("CSV file (columns: Schule, Schulnummer, Schulform)"),
+                     validators=[FileRequired(_l("Please choose a CSV file."))])
+    submit = SubmitField(_l("Import schools"))
 
 
 class ClassForm(FlaskForm):

@@ -7,7 +7,8 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from survey_app.admin import bp
-from survey_app.admin.forms import DistrictImportForm, MunicipalityForm, RegionForm, SchoolForm
+from survey_app.admin.forms import (DistrictImportForm, MunicipalityForm, RegionForm, SchoolForm,
+                                    school_type_choices)
 from survey_app.auth.helpers import actor_id, choices, show_error
 from survey_app.extensions import db
 from survey_app.models import District, Municipality, Region, School, StaffUser, Wave
@@ -112,11 +113,12 @@ def schools_page():
     """Every school, and a form to add one."""
     form = SchoolForm()
     form.municipality_id.choices = choices(municipality_choices())
+    form.school_type.choices = school_type_choices()
     problems: list[str] = []
     if form.validate_on_submit():
         try:
             schools.create_school(db.session, actor_id(), form.municipality_id.data,
-                                  form.name.data)
+                                  form.name.data, form.number.data, form.school_type.data)
         except InvalidInput as error:
             db.session.rollback()
             problems = show_error(form, error)

@@ -14,7 +14,8 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
 from survey_app.admin import bp
-from survey_app.admin.forms import ClassEditForm, DeleteForm, DistrictForm, NameForm
+from survey_app.admin.forms import (ClassEditForm, DeleteForm, DistrictForm, NameForm,
+                                    SchoolEditForm, school_type_choices)
 from survey_app.auth.helpers import actor_id, show_error
 from survey_app.extensions import db
 from survey_app.models import District, Municipality, Region, School, SchoolClass
@@ -161,22 +162,29 @@ def _school_page(school: School) -> dict:
             "delete_url": url_for("admin.delete_school", school_id=school.id)}
 
 
+def _school_data(school: School) -> dict:
+    return {"name": school.name, "number": school.number or "",
+            "school_type": school.school_type or ""}
+
+
 @bp.route("/schools/<int:school_id>", methods=["GET", "POST"])
 def edit_school(school_id: int):
-    """Rename a school."""
+    """Correct a school's name, school number and type."""
     school = db.session.get(School, school_id) or abort(404)
-    form = NameForm(**_shown({"name": school.name}))
-    return _edit(form, lambda: schools.update_school(db.session, actor_id(), school.id,
-                                                     form.name.data),
-                 _("School saved."), _school_page(school))
+    form = SchoolEditForm(**_shown(_school_data(school)))
+    form.school_type.choices = school_type_choices()
+    return _edit(form, lambda: schools.update_school(
+        db.session, actor_id(), school.id, form.name.data, form.number.data,
+        form.school_type.data), _("School saved."), _school_page(school))
 
 
 @bp.route("/schools/<int:school_id>/delete", methods=["POST"])
 def delete_school(school_id: int):
     """Delete a school without classes and coordinators."""
     school = db.session.get(School, school_id) or abort(404)
-    return _delete(NameForm(formdata=None, data={"name": school.name}),
-                   lambda: schools.delete_school(db.session, actor_id(), school.id),
+    form = SchoolEditForm(formdata=None, data=_school_data(school))
+    form.school_type.choices = school_type_choices()
+    return _delete(form, lambda: schools.delete_school(db.session, actor_id(), school.id),
                    _("School deleted."), _school_page(school))
 
 

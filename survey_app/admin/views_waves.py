@@ -6,6 +6,7 @@ import datetime as dt
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from survey_app.admin import bp
@@ -141,6 +142,6 @@ def confirm_import_classes(wave_id: int):
                 "it again to see why."), "error")
         return redirect(url_for("admin.import_classes", wave_id=wave.id))
     db.session.commit()
-    flash(_("%(n)d classes imported.", n=count), "success")
+    flash(ngettext("%(num)d class imported.", "%(num)d classes imported.", count), "success")
     return redirect(url_for("admin.wave", wave_id=wave.id))
 

@@ -31,6 +31,14 @@ SCHOOLS = {
     "Sekundarschule West": (("5a", 5, 23), ("6a", 6, 23), ("7a", 7, 24), ("9a", 9, 22)),
     "Gesamtschule Hafen": (("5a", 5, 27), ("5b", 5, 27), ("7a", 7, 28), ("9a", 9, 26)),
 }
+#: Official school numbers and school types of the demo schools (fictional numbers).
+SCHOOL_DETAILS = {
+    "Gesamtschule Nord": ("190101", "gesamtschule"),
+    "Gymnasium am Park": ("190102", "gymnasium"),
+    "Realschule Ostfeld": ("190103", "realschule"),
+    "Sekundarschule West": ("190104", "sekundarschule"),
+    "Gesamtschule Hafen": ("190105", "gesamtschule"),
+}
 _ORIGIN = (7.20, 51.50)  # lon/lat of the fictional city's south-west corner
 _CELL = (0.03, 0.02)
 
@@ -83,6 +91,9 @@ def ensure_demo_city(session: Session, questionnaire, today: dt.date | None = No
     first_class = None
     for school_name, classes in SCHOOLS.items():
         school = _get_or_add(session, School, {"name": school_name, "municipality_id": city.id})
+        number, school_type = SCHOOL_DETAILS[school_name]
+        school.number = school.number or number
+        school.school_type = school.school_type or school_type
         for class_name, grade, enrolled in classes:
             school_class = _get_or_add(
                 session, SchoolClass,

@@ -9,19 +9,34 @@ from survey_app.extensions import db
 from survey_app.models._types import one_of
 
 CLASS_STATES = ("open", "closed")
+#: German school types (stored keys; pages show translated labels, see survey_app.labels).
+SCHOOL_TYPES = ("grundschule", "hauptschule", "realschule", "sekundarschule", "gesamtschule",
+                "gymnasium", "foerderschule", "berufskolleg", "other")
 
 
 class School(db.Model):
-    """A school in a municipality (the primary sampling unit of the analysis)."""
+    """A school in a municipality (the primary sampling unit of the analysis).
+
+    ``number`` is the official school number (Schulnummer) the state's school
+    statistics use, unique within a municipality; ``school_type`` one of
+    :data:`SCHOOL_TYPES`, for response rates and results by school type. Both
+    are optional: schools set up before they existed have neither.
+    """
 
     __tablename__ = "school"
-    __table_args__ = (UniqueConstraint("municipality_id", "name"),)
+    __table_args__ = (
+        UniqueConstraint("municipality_id", "name"),
+        UniqueConstraint("municipality_id", "number"),
+        one_of("school_type", SCHOOL_TYPES, "school_type_valid"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     municipality_id: Mapped[int] = mapped_column(
         ForeignKey("municipality.id", ondelete="RESTRICT"), index=True
     )
     name: Mapped[str] = mapped_column(String(160))
+    number: Mapped[str | None] = mapped_column(String(20))
+    school_type: Mapped[str | None] = mapped_column(String(20))
 
     municipality: Mapped["Municipality"] = relationship()  # noqa: F821
     classes: Mapped[list["SchoolClass"]] = relationship(back_populates="school")

@@ -7,6 +7,7 @@ import re
 from flask import (Response, abort, current_app, flash, redirect, render_template, request,
                    url_for)
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from survey_app.auth.helpers import actor_id, show_error
@@ -35,8 +36,9 @@ def index():
     waves = []
     for wave in monitoring.visible_waves(db.session, scope):
         rows = monitoring.class_rows(db.session, wave.id, scope)
-        waves.append((wave, monitoring.by_school(rows), monitoring.total(rows)))
-    refresh = any(wave.state == "open" for wave, _s, _t in waves)
+        waves.append((wave, monitoring.by_school(rows), monitoring.total(rows),
+                      monitoring.by_school_type(rows)))
+    refresh = any(entry[0].state == "open" for entry in waves)
     return render_template("staff/school/index.html", waves=waves,
                            refresh=REFRESH_SECONDS if refresh else None)
 
@@ -50,6 +52,7 @@ def wave(wave_id: int):
         abort(404)
     return render_template("staff/school/wave.html", wave=wave,
                            schools=monitoring.by_school(rows), total=monitoring.total(rows),
+                           types=monitoring.by_school_type(rows),
                            refresh=REFRESH_SECONDS if wave.state == "open" else None)
 
 
@@ -153,7 +156,8 @@ def void_unused(class_id: int):
     if ConfirmForm().validate_on_submit():
         count = codes.void_unused(db.session, actor_id(), school_class.id)
         db.session.commit()
-        flash(_("%(n)d unused codes are void.", n=count), "success")
+        flash(ngettext("%(num)d unused code is void.", "%(num)d unused codes are void.", count),
+              "success")
     return redirect(url_for("school.school_class", class_id=school_class.id))
 
 

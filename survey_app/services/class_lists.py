@@ -3,7 +3,9 @@
 The CSV has the columns ``school, class, grade, enrolled`` (German headers
 ``Schule, Klasse, Jahrgang, Schüler`` work too), comma- or semicolon-separated,
 UTF-8 or Windows-1252 (as Excel writes it). It is checked whole first; a
-file with any bad row imports nothing.
+file with any bad row imports nothing. Schools are found by name as people
+write them, or by school number (:mod:`survey_app.services.school_names`),
+with suggestions for names that almost match.
 """
 
 from __future__ import annotations
@@ -16,9 +18,10 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from survey_app.models import SchoolClass, Wave
+from survey_app.models import School, SchoolClass, Wave
 from survey_app.services import audit
 from survey_app.services.errors import InvalidInput
+from survey_app.services.school_names import SchoolDirectory
 from survey_app.services.schools import wave_schools
 
 COLUMNS = ("school", "class", "grade", "enrolled")
@@ -43,6 +46,7 @@ class ClassRow:
     grade: str
     enrolled: str
     school_id: int | None = None
+    school_name: str | None = None  # the school as the app knows it, when it differs
     problems: list[str] = field(default_factory=list)
 
 
@@ -98,7 +102,7 @@ def preview_class_list(session: Session, wave_id: int, text: str) -> ClassListPr
     if len(rows_in) - 1 > MAX_ROWS:
         return ClassListPreview([], [_("The file has more than %(n)d rows.", n=MAX_ROWS)])
     index = {name: header.index(name) for name in COLUMNS}
-    schools = {s.name.strip().lower(): s for s in wave_schools(session, wave)}
+    schools = SchoolDirectory(wave_schools(session, wave))
     existing = set(session.execute(select(SchoolClass.school_id, SchoolClass.name)
                                    .where(SchoolClass.wave_id == wave.id)).all())
     seen: set[tuple[int, str]] = set()
@@ -111,12 +115,7 @@ def preview_class_list(session: Session, wave_id: int, text: str) -> ClassListPr
         rows.append(row)
         if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
             row.problems.append(_("the row has more cells than the header"))
-        school = schools.get(row.school.lower())
-        if school is None:
-            row.problems.append(_("unknown school \"%(school)s\" (not in this wave's area)",
-                                  school=row.school))
-        else:
-            row.school_id = school.id
+        school = _find_school(schools, row)
         if not row.name or len(row.name) > 40:
             row.problems.append(_("the class name must have 1 to 40 characters"))
         if not row.grade.isdigit() or not wave.grade_min <= int(row.grade) <= wave.grade_max:
@@ -138,6 +137,27 @@ def preview_class_list(session: Session, wave_id: int, text: str) -> ClassListPr
     if not rows:
         return ClassListPreview([], [_("The file has a header but no classes.")])
     return ClassListPreview(rows, [])
+
+
+def _find_school(schools: SchoolDirectory, row: ClassRow) -> School | None:
+    """The row's school, matched as people write it; a problem on the row if none fits."""
+    found = schools.find(row.school)
+    if found.school is not None:
+        row.school_id = found.school.id
+        row.school_name = found.school.name
+    elif found.ambiguous:
+        row.problems.append(_(
+            "school \"%(school)s\" exists in several municipalities of this wave (%(places)s): "
+            "please give its school number instead", school=row.school,
+            places=", ".join(s.municipality.name for s in found.ambiguous)))
+    elif found.suggestions:
+        row.problems.append(_("unknown school \"%(school)s\" (not in this wave's area); did "
+                              "you mean %(names)s?", school=row.school,
+                              names=" / ".join(found.suggestions)))
+    else:
+        row.problems.append(_("unknown school \"%(school)s\" (not in this wave's area)",
+                              school=row.school))
+    return found.school
 
 
 def import_class_list(session: Session, actor_id: int, wave_id: int, text: str) -> int:

@@ -6,6 +6,7 @@ The GeoJSON import of districts is in :mod:`survey_app.services.district_import`
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
@@ -93,11 +94,15 @@ def delete_region(session: Session, actor_id: int, region_id: int) -> None:
     region = _region(session, region_id)
     municipalities = _count(session, select(Municipality.id).filter_by(region_id=region.id))
     if municipalities:
-        raise InvalidInput(_("The region cannot be deleted: it has %(n)d municipalities. "
-                             "Delete or move them first.", n=municipalities))
+        raise InvalidInput(ngettext(
+            "The region cannot be deleted: it has %(num)d municipality. Delete or move it "
+            "first.", "The region cannot be deleted: it has %(num)d municipalities. Delete or "
+            "move them first.", municipalities))
     waves = _count(session, select(Wave.id).filter_by(region_id=region.id))
     if waves:
-        raise InvalidInput(_("The region cannot be deleted: %(n)d waves cover it.", n=waves))
+        raise InvalidInput(ngettext("The region cannot be deleted: %(num)d wave covers it.",
+                                    "The region cannot be deleted: %(num)d waves cover it.",
+                                    waves))
     audit.record(session, actor_id, "region.delete", region, name=region.name)
     session.delete(region)
     session.flush()
@@ -128,15 +133,21 @@ def delete_municipality(session: Session, actor_id: int, municipality_id: int) -
     mid = municipality.id
     dependents = (
         (select(School.id).filter_by(municipality_id=mid),
-         lambda n: _("The municipality cannot be deleted: it has %(n)d schools.", n=n)),
+         lambda n: ngettext("The municipality cannot be deleted: it has %(num)d school.",
+                            "The municipality cannot be deleted: it has %(num)d schools.", n)),
         (select(District.id).filter_by(municipality_id=mid),
-         lambda n: _("The municipality cannot be deleted: it has %(n)d districts.", n=n)),
+         lambda n: ngettext("The municipality cannot be deleted: it has %(num)d district.",
+                            "The municipality cannot be deleted: it has %(num)d districts.",
+                            n)),
         (select(Wave.id).filter_by(municipality_id=mid),
-         lambda n: _("The municipality cannot be deleted: %(n)d waves cover it.", n=n)),
+         lambda n: ngettext("The municipality cannot be deleted: %(num)d wave covers it.",
+                            "The municipality cannot be deleted: %(num)d waves cover it.", n)),
         (select(staff_municipalities.c.user_id).where(
             staff_municipalities.c.municipality_id == mid),
-         lambda n: _("The municipality cannot be deleted: %(n)d planner accounts are assigned "
-                     "to it. Change those accounts first.", n=n)),
+         lambda n: ngettext("The municipality cannot be deleted: %(num)d planner account is "
+                            "assigned to it. Change that account first.",
+                            "The municipality cannot be deleted: %(num)d planner accounts are "
+                            "assigned to it. Change those accounts first.", n)),
     )
     for query, message in dependents:
         n = _count(session, query)
@@ -192,8 +203,10 @@ def delete_district(session: Session, actor_id: int, district_id: int) -> None:
     district = _district(session, district_id)
     answers = district_answer_count(session, district)
     if answers:
-        raise InvalidInput(_("The district cannot be deleted: pupils chose it in %(n)d "
-                             "answers. Rename it instead.", n=answers))
+        raise InvalidInput(ngettext(
+            "The district cannot be deleted: a pupil chose it in %(num)d answer. Rename it "
+            "instead.", "The district cannot be deleted: pupils chose it in %(num)d answers. "
+            "Rename it instead.", answers))
     audit.record(session, actor_id, "district.delete", district, code=district.code,
                  name=district.name, municipality=district.municipality_id)
     session.delete(district)

@@ -13,6 +13,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from survey_app.models import AccessCode, School, SchoolClass, Wave
+from survey_app.models.schools import SCHOOL_TYPES
 
 
 @dataclass
@@ -46,6 +47,7 @@ class ClassRow(Counts):
     name: str = ""
     grade: int = 0
     state: str = "open"
+    school_type: str | None = None
 
 
 def class_rows(session: Session, wave_id: int, school_ids: set[int] | None = None,
@@ -59,7 +61,8 @@ def class_rows(session: Session, wave_id: int, school_ids: set[int] | None = Non
                     .label("submitted"),
                     func.sum(case((AccessCode.state == "void", 1), else_=0)).label("void"))
              .group_by(AccessCode.class_id).subquery())
-    query = (select(SchoolClass, School.name, codes.c.issued, codes.c.started,
+    query = (select(SchoolClass, School.name, School.school_type, codes.c.issued,
+                    codes.c.started,
                     codes.c.submitted, codes.c.void)
              .join(School, School.id == SchoolClass.school_id)
              .outerjoin(codes, codes.c.class_id == SchoolClass.id)
@@ -70,12 +73,13 @@ def class_rows(session: Session, wave_id: int, school_ids: set[int] | None = Non
     if class_id is not None:
         query = query.where(SchoolClass.id == class_id)
     rows = []
-    for school_class, school_name, issued, started, submitted, void in session.execute(query):
+    for school_class, school_name, school_type, issued, started, submitted, void in \
+            session.execute(query):
         rows.append(ClassRow(
             enrolled=school_class.enrolled or 0, issued=issued or 0, started=started or 0,
             submitted=submitted or 0, void=void or 0, class_id=school_class.id,
             school_id=school_class.school_id, school=school_name, name=school_class.name,
-            grade=school_class.grade, state=school_class.state))
+            grade=school_class.grade, state=school_class.state, school_type=school_type))
     return rows
 
 
@@ -98,6 +102,27 @@ def by_school(rows: list[ClassRow]) -> list[SchoolSummary]:
         summary.classes.append(row)
         summary.total.add(row)
     return list(schools.values())
+
+
+@dataclass
+class TypeSummary:
+    """The classes of one school type (``None``: type not recorded) and their totals."""
+
+    school_type: str | None
+    schools: int
+    total: Counts
+
+
+def by_school_type(rows: list[ClassRow]) -> list[TypeSummary]:
+    """Totals per school type, in the order of :data:`SCHOOL_TYPES`, unrecorded last."""
+    groups: dict[str | None, tuple[set[int], Counts]] = {}
+    for row in rows:
+        schools, counts = groups.setdefault(row.school_type, (set(), Counts()))
+        schools.add(row.school_id)
+        counts.add(row)
+    order = {key: index for index, key in enumerate(SCHOOL_TYPES)}
+    return [TypeSummary(key, len(schools), counts) for key, (schools, counts) in
+            sorted(groups.items(), key=lambda item: order.get(item[0], len(order)))]
 
 
 def total(rows: list[Counts]) -> Counts:

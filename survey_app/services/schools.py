@@ -5,15 +5,18 @@ Class lists from CSV files are in :mod:`survey_app.services.class_lists`.
 
 from __future__ import annotations
 
+import re
+
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from survey_app.models import (AccessCode, Municipality, Response, School, SchoolClass, Wave,
                                staff_schools)
+from survey_app.models.schools import SCHOOL_TYPES
 from survey_app.services import audit
 from survey_app.services.errors import InvalidInput
-
 
 
 def wave_municipality_ids(session: Session, wave: Wave) -> list[int]:
@@ -30,18 +33,58 @@ def wave_schools(session: Session, wave: Wave) -> list[School]:
         School.municipality_id.in_(wave_municipality_ids(session, wave))).order_by(School.name)))
 
 
-def create_school(session: Session, actor_id: int, municipality_id: int, name: str) -> School:
-    """Add a school; names are unique within a municipality."""
-    name = name.strip()
+NUMBER_PATTERN = re.compile(r"[0-9A-Za-z]{1,20}")
+
+
+def clean_number(number: str | None) -> str | None:
+    """A school number as stored: surrounding space removed, empty means none."""
+    number = (number or "").strip()
+    return number or None
+
+
+def school_problem(session: Session, municipality_id: int, name: str, number: str | None,
+                   school_type: str | None,
+                   school_id: int | None = None) -> tuple[str, str] | None:
+    """``(field, message)`` of the first problem with a school's data, or ``None``.
+
+    Names and school numbers are unique within a municipality (``school_id``
+    is the school being corrected, which may keep its own).
+    """
+    if not name or len(name) > 160:
+        return "name", _("The school name must have 1 to 160 characters.")
+    others = select(School.id).where(School.municipality_id == municipality_id,
+                                     School.id != (school_id or -1))
+    if session.scalar(others.where(School.name == name)):
+        return "name", _("This municipality has a school of this name already.")
+    if number is not None:
+        if not NUMBER_PATTERN.fullmatch(number):
+            return "number", _("The school number may have up to 20 letters and digits.")
+        other = session.scalar(select(School).where(
+            School.municipality_id == municipality_id, School.number == number,
+            School.id != (school_id or -1)))
+        if other is not None:
+            return "number", _("%(school)s has the school number %(number)s already.",
+                               school=other.name, number=number)
+    if school_type is not None and school_type not in SCHOOL_TYPES:
+        return "school_type", _("Unknown school type.")
+    return None
+
+
+def create_school(session: Session, actor_id: int | None, municipality_id: int, name: str,
+                  number: str | None = None, school_type: str | None = None) -> School:
+    """Add a school; names and school numbers are unique within a municipality."""
+    name, number, school_type = name.strip(), clean_number(number), school_type or None
     if session.get(Municipality, municipality_id) is None:
         raise InvalidInput(_("Unknown municipality."), field="municipality_id")
-    if session.scalar(select(School).filter_by(municipality_id=municipality_id, name=name)):
-        raise InvalidInput(_("This municipality has a school of this name already."),
-                           field="name")
-    school = School(municipality_id=municipality_id, name=name)
+    problem = school_problem(session, municipality_id, name, number, school_type)
+    if problem:
+        raise InvalidInput(problem[1], field=problem[0])
+    school = School(municipality_id=municipality_id, name=name, number=number,
+                    school_type=school_type)
     session.add(school)
     session.flush()
-    audit.record(session, actor_id, "school.create", school, name=name)
+    audit.record(session, actor_id, "school.create", school, name=name, number=number,
+                 school_type=school_type)
     return school
 
 
@@ -83,21 +126,23 @@ def create_class(session: Session, actor_id: int, wave_id: int, school_id: int, 
     return school_class
 
 
-def update_school(session: Session, actor_id: int, school_id: int, name: str) -> School:
-    """Rename a school; names stay unique within the municipality."""
+def update_school(session: Session, actor_id: int | None, school_id: int, name: str,
+                  number: str | None = None, school_type: str | None = None) -> School:
+    """Correct a school's name, school number and type (unique within the municipality)."""
     school = session.get(School, school_id)
     if school is None:
         raise InvalidInput(_("Unknown school."))
-    name = name.strip()
-    if not name or len(name) > 160:
-        raise InvalidInput(_("The school name must have 1 to 160 characters."), field="name")
-    if session.scalar(select(School).where(School.municipality_id == school.municipality_id,
-                                           School.name == name, School.id != school.id)):
-        raise InvalidInput(_("This municipality has a school of this name already."),
-                           field="name")
-    previous, school.name = school.name, name
+    name, number, school_type = name.strip(), clean_number(number), school_type or None
+    problem = school_problem(session, school.municipality_id, name, number, school_type,
+                             school.id)
+    if problem:
+        raise InvalidInput(problem[1], field=problem[0])
+    previous = {"name": school.name, "number": school.number,
+                "school_type": school.school_type}
+    school.name, school.number, school.school_type = name, number, school_type
     session.flush()
-    audit.record(session, actor_id, "school.update", school, name=name, previous=previous)
+    audit.record(session, actor_id, "school.update", school, name=name, number=number,
+                 school_type=school_type, previous=previous)
     return school
 
 
@@ -109,13 +154,17 @@ def delete_school(session: Session, actor_id: int, school_id: int) -> None:
     classes = session.scalar(select(func.count(SchoolClass.id)).where(
         SchoolClass.school_id == school.id))
     if classes:
-        raise InvalidInput(_("The school cannot be deleted: it has %(n)d classes in waves.",
-                             n=classes))
+        raise InvalidInput(ngettext("The school cannot be deleted: it has %(num)d class in a "
+                                    "wave.", "The school cannot be deleted: it has %(num)d "
+                                    "classes in waves.", classes))
     accounts = session.scalar(select(func.count()).select_from(staff_schools).where(
         staff_schools.c.school_id == school.id))
     if accounts:
-        raise InvalidInput(_("The school cannot be deleted: %(n)d coordinator accounts are "
-                             "assigned to it. Change those accounts first.", n=accounts))
+        raise InvalidInput(ngettext(
+            "The school cannot be deleted: %(num)d coordinator account is assigned to it. "
+            "Change that account first.",
+            "The school cannot be deleted: %(num)d coordinator accounts are assigned to it. "
+            "Change those accounts first.", accounts))
     audit.record(session, actor_id, "school.delete", school, name=school.name,
                  municipality=school.municipality_id)
     session.delete(school)
@@ -184,13 +233,18 @@ def delete_class(session: Session, actor_id: int, class_id: int) -> None:
     responses = session.scalar(select(func.count(Response.id)).where(
         Response.class_id == school_class.id))
     if responses:
-        raise InvalidInput(_("The class cannot be deleted: pupils have answered with %(n)d "
-                             "of its codes.", n=responses))
+        raise InvalidInput(ngettext(
+            "The class cannot be deleted: a pupil has answered with %(num)d of its codes.",
+            "The class cannot be deleted: pupils have answered with %(num)d of its codes.",
+            responses))
     codes = session.scalar(select(func.count(AccessCode.id)).where(
         AccessCode.class_id == school_class.id))
     if codes:
-        raise InvalidInput(_("The class cannot be deleted: %(n)d code slips were printed for "
-                             "it. Void its unused codes and close it instead.", n=codes))
+        raise InvalidInput(ngettext(
+            "The class cannot be deleted: %(num)d code slip was printed for it. Void its "
+            "unused codes and close it instead.",
+            "The class cannot be deleted: %(num)d code slips were printed for it. Void its "
+            "unused codes and close it instead.", codes))
     audit.record(session, actor_id, "class.delete", school_class, name=school_class.name,
                  wave=school_class.wave_id, school=school_class.school_id)
     session.delete(school_class)

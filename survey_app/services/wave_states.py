@@ -33,7 +33,7 @@ from survey_app.services.errors import InvalidInput
 
 def date_problem(state: str, opens_on: dt.date, closes_on: dt.date,
                  today: dt.date) -> tuple[str, str] | None:
-    """``(field, message)`` if the dates contradict each other or the wave's state, else ``None``."""
+    """``(field, message)`` if the dates contradict each other or the wave's state."""
     if closes_on < opens_on:
         return "closes_on", _("The closing date must not be before the opening date.")
     if state == "open" and opens_on > today:

@@ -67,7 +67,7 @@ def test_bad_renames_change_nothing(app, admin, world):  # noqa: F811
 def test_delete_region_and_municipality_refused_while_used(app, admin, world):  # noqa: F811
     before = audit_count(app)
     region = post(admin, f"/admin/regions/{world.region_id}/delete")
-    assert region.status_code == 422 and "has 1 municipalities" in region.text
+    assert region.status_code == 422 and "has 1 municipality." in region.text
     municipality = post(admin, f"/admin/municipalities/{world.municipality_id}/delete")
     assert municipality.status_code == 422 and "it has 2 schools" in municipality.text
     assert get(app, Region, world.region_id) is not None
@@ -76,9 +76,9 @@ def test_delete_region_and_municipality_refused_while_used(app, admin, world):  
 
 
 @pytest.mark.parametrize("blocker,message", [
-    ("district", "it has 1 districts"),
-    ("wave", "1 waves cover it"),
-    ("planner", "1 planner accounts are assigned"),
+    ("district", "it has 1 district."),
+    ("wave", "1 wave covers it"),
+    ("planner", "1 planner account is assigned"),
 ])
 def test_municipality_dependents_each_refuse_deletion(app, admin, world, blocker, message):  # noqa: F811,E501
     post(admin, "/admin/regions", name="Leerkreis")
@@ -163,7 +163,7 @@ def test_a_district_chosen_by_pupils_cannot_be_deleted(app, admin, world):  # no
         db.session.add(Answer(response_id=response.id, item_code="district", value=str(mitte)))
         db.session.commit()
     refused = post(admin, f"/admin/districts/{mitte}/delete")
-    assert refused.status_code == 422 and "pupils chose it in 1 answers" in refused.text
+    assert refused.status_code == 422 and "a pupil chose it in 1 answer." in refused.text
     assert get(app, District, mitte) is not None
     assert post(admin, f"/admin/districts/{sued}/delete").status_code == 302
     assert get(app, District, sued) is None
@@ -197,7 +197,7 @@ def test_delete_school(app, admin, world):  # noqa: F811
     post(admin, "/admin/users/new", email="k@example.org", role="coordinator",
          schools=str(school_id), password="ein gutes passwort")
     refused = post(admin, f"/admin/schools/{school_id}/delete")
-    assert refused.status_code == 422 and "1 coordinator accounts" in refused.text
+    assert refused.status_code == 422 and "1 coordinator account is" in refused.text
 
 
 # --- classes ----------------------------------------------------------------------------------
@@ -235,7 +235,8 @@ def test_bad_class_corrections_change_nothing(app, admin, world, data, field):  
 
 def test_delete_class(app, admin, world):  # noqa: F811
     refused = post(admin, f"/admin/classes/{world.class_a}/delete")
-    assert refused.status_code == 422 and "pupils have answered" in refused.text
+    assert refused.status_code == 422
+    assert "a pupil has answered with 1 of its codes" in refused.text
     refused = post(admin, f"/admin/classes/{world.class_b}/delete")
     assert refused.status_code == 422 and "3 code slips were printed" in refused.text
     post(admin, f"/admin/waves/{world.wave_id}/classes", school_id=world.school_b, name="6z",

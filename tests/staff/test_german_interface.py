@@ -24,17 +24,32 @@ STAFF_SOURCES = [
     ("**/school/**.py", "python"),
     ("**/services/**.py", "python"),
     ("**/templates/staff/**.html", "jinja2"),
+    ("**/templates/error.html", "jinja2"),
+    ("**/labels.py", "python"),
 ]
-KEYWORDS = {"_": None, "gettext": None, "_l": None, "lazy_gettext": None}
+KEYWORDS = {"_": None, "gettext": None, "_l": None, "lazy_gettext": None, "ngettext": (1, 2)}
 
 
 @lru_cache(maxsize=1)
-def staff_msgids() -> frozenset[str]:
-    found = set()
+def staff_messages() -> dict[str, tuple[str, ...]]:
+    """Catalogue key -> the English texts of the message (singular and plural for ngettext)."""
+    found = {}
     for _file, _line, message, _comments, _context in extract_from_dir(
             ROOT / "survey_app", method_map=STAFF_SOURCES, keywords=KEYWORDS):
-        found.add(message if isinstance(message, str) else message[0])
-    return frozenset(found)
+        texts = (message,) if isinstance(message, str) else tuple(message)
+        found[texts[0]] = texts
+    return found
+
+
+def staff_msgids() -> frozenset[str]:
+    return frozenset(staff_messages())
+
+
+def _translations(key: str) -> tuple[str, ...]:
+    entry = german().get(key)
+    if entry is None or not entry.string:
+        return ()
+    return (entry.string,) if isinstance(entry.string, str) else tuple(entry.string)
 
 
 @lru_cache(maxsize=1)
@@ -84,12 +99,16 @@ def _pattern(msgid: str) -> re.Pattern:
 
 
 def english_left_over(page: str) -> list[str]:
-    """Staff msgids whose English text appears on a page (those German keeps as is aside)."""
-    text = visible_text(page)
-    catalog = german()
-    return sorted(m for m in staff_msgids()
-                  if catalog.get(m) is not None and catalog.get(m).string != m
-                  and _pattern(m).search(text))
+    """Staff texts whose English appears on a page (those German keeps as is aside).
+
+    For a plural message both English forms are looked for (``1 classes`` is as
+    wrong as ``1 class`` on a German page).
+    """
+    text = re.sub(r"\S+@\S+", " ", visible_text(page))  # e-mail addresses are no text
+    return sorted({english for key, texts in staff_messages().items()
+                   for english in texts
+                   if _translations(key) and english not in _translations(key)
+                   and _pattern(english).search(text)})
 
 
 def german_login(client, email: str):
@@ -106,15 +125,17 @@ def test_the_staff_sources_have_many_texts():
 def test_every_staff_text_has_a_german_translation():
     catalog = german()
     missing = sorted(m for m in staff_msgids()
-                     if not (catalog.get(m) is not None and catalog.get(m).string))
-    assert not missing, f"de: untranslated staff texts: {missing}"
+                     if not _translations(m) or not all(_translations(m))
+                     or (len(staff_messages()[m]) == 2) != isinstance(catalog.get(m).string, tuple))
+    assert not missing, f"de: untranslated staff texts (or plural forms missing): {missing}"
     assert not list(catalog.check())  # e.g. a placeholder %(n)d lost in translation
 
 
 def test_the_pattern_finds_english_text_with_placeholders():
     assert english_left_over("<p>3 classes</p><input type='submit' value='Log in'>") == [
-        "%(n)d classes", "Log in"]
-    assert english_left_over('<p class="x">3 Klassen</p>') == []
+        "%(num)d classes", "Log in"]
+    assert english_left_over("<p>1 wave</p>") == ["%(num)d wave"]
+    assert english_left_over('<p class="x">3 Klassen, 1 Klasse</p>') == []
 
 
 def test_login_page_in_german(client):
@@ -195,3 +216,39 @@ def test_english_stays_available_for_staff(app, world):
     login(client, world.emails["admin"])  # the helper chooses English
     page = client.get("/admin/")
     assert "Administration" in page.text and "Audit log" in page.text
+
+
+def staff_page_urls(app, world) -> list[str]:
+    """Every staff page an admin can open with GET (from the permission matrix), plus states."""
+    from flask import url_for
+
+    from tests.staff.test_permissions import CASES, staff_rules
+    with app.test_request_context():
+        urls = [url_for(rule.endpoint, **make_args(world))
+                for rule, methods in staff_rules(app) if "GET" in methods
+                for make_args, _allowed in CASES[rule.endpoint]]
+        urls += [url_for("admin.wave_state", wave_id=world.wave_id, state="closed"),
+                 url_for("admin.audit_log", date_from="2026-01-02", date_to="2026-01-01")]
+    return [url for url in urls if "/logout" not in url]
+
+
+def test_every_staff_page_is_german(app, world):
+    """No English left on any page an admin or a coordinator sees in the German interface."""
+    admin = app.test_client()
+    german_login(admin, world.emails["admin"])
+    coordinator = app.test_client()
+    german_login(coordinator, world.emails["coord_a"])
+    checked = []
+    for url in staff_page_urls(app, world):
+        page = admin.get(url)
+        assert page.status_code < 400, url
+        assert english_left_over(page.text) == [], url
+        checked.append(url)
+    for url in ("/school/", f"/school/waves/{world.wave_id}",
+                f"/school/classes/{world.class_a}", "/staff/password"):
+        page = coordinator.get(url)
+        assert page.status_code == 200 and english_left_over(page.text) == [], url
+    closing = coordinator.post(f"/school/classes/{world.class_a}/state",
+                               data={"csrf_token": token_of(coordinator), "state": "closed"})
+    assert closing.status_code == 200 and english_left_over(closing.text) == []
+    assert len(checked) > 25

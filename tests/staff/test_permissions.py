@@ -34,6 +34,7 @@ CASES = {
     "admin.add_municipality": [(lambda w: {}, ADMIN)],
     "admin.districts": [(lambda w: {"municipality_id": w.municipality_id}, ADMIN)],
     "admin.schools": [(lambda w: {}, ADMIN)],
+    "admin.import_schools": [(lambda w: {}, ADMIN)],
     "admin.waves": [(lambda w: {}, ADMIN)],
     "admin.new_wave": [(lambda w: {}, ADMIN)],
     "admin.wave": [(lambda w: {"wave_id": w.wave_id}, ADMIN)],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from survey_app.extensions import db
 from survey_app.models import Municipality, Region, StaffUser
@@ -45,7 +45,7 @@ def test_bad_region_choices_change_nothing(app, admin, world):  # noqa: F811
 
 
 def test_regions_are_refused_for_other_roles(app, admin, world):  # noqa: F811
-    """A region picked for a coordinator is a mistake to point out, not a choice to drop."""
+    """A region chosen for a coordinator is refused with a message (issue 8), not dropped."""
     before = count(app, StaffUser)
     result = post(admin, "/admin/users/new", email="k2@example.org", role="coordinator",
                   schools=str(world.school_a), regions=str(world.region_id),

@@ -30,7 +30,7 @@ def admin(app, world):
 def make_wave(app, state: str, opens_on: dt.date, closes_on: dt.date) -> int:
     with app.app_context():
         model = db.session.scalar(select(Wave))
-        wave = Wave(name=f"Welle {state} {opens_on}", questionnaire_id=model.questionnaire_id,
+        wave = Wave(name=f"Welle {opens_on}/{closes_on}", questionnaire_id=model.questionnaire_id,
                     questionnaire_version=model.questionnaire_version,
                     questionnaire_hash=model.questionnaire_hash,
                     municipality_id=model.municipality_id, grade_min=5, grade_max=7,
@@ -59,7 +59,7 @@ def test_asking_changes_nothing_and_shows_the_new_dates(app, admin):
     page = admin.get(f"/admin/waves/{wave_id}/state?state=open")
     assert page.status_code == 200
     text = visible_text(page.text)
-    assert "Die Welle Welle draft" in text and "öffnen?" in text
+    assert "Die Welle Welle " in text and "öffnen?" in text
     assert f"{(TODAY + 10 * DAY).isoformat()} {TODAY.isoformat()}" in text  # start moves
     assert f'value="{(TODAY + 40 * DAY).isoformat()}"' in page.text  # planned end offered
     assert english_left_over(page.text) == []
@@ -155,3 +155,14 @@ def test_a_post_without_a_valid_state_is_refused(app, admin, world):
     page = admin.post(f"/admin/waves/{world.wave_id}/state",
                       data={"csrf_token": token_of(admin), "state": "archived"})
     assert page.status_code == 404 and dates(app, world.wave_id)[0] == "open"
+
+
+def test_a_change_the_rules_do_not_allow_is_explained_on_the_wave_page(app, admin, world):
+    page = admin.get(f"/admin/waves/{world.wave_id}/state?state=open")  # open already
+    assert page.status_code == 302
+    shown = admin.get(page.headers["Location"]).text
+    assert "Die Welle ist bereits geöffnet." in shown and english_left_over(shown) == []
+    draft = make_wave(app, "draft", TODAY, TODAY + DAY)
+    page = admin.get(f"/admin/waves/{draft}/state?state=closed")  # never opened
+    assert "Nur eine geöffnete Welle kann geschlossen werden." in admin.get(
+        page.headers["Location"]).text
