@@ -79,7 +79,8 @@ def read_responses(path: str | Path, questionnaire: Questionnaire) -> pd.DataFra
             x = pd.to_numeric(frame[item.code], errors="coerce")
             bad = (frame[item.code].notna() & x.isna()) | ~(x.between(item.min, item.max) | x.isna())
             if bad.any():
-                raise ValueError(f"{path.name}: column {item.code!r} must hold whole numbers from "
+                kind = "whole numbers" if not getattr(item, "decimals", 0) else "numbers"
+                raise ValueError(f"{path.name}: column {item.code!r} must hold {kind} from "
                                  f"{item.min} to {item.max}; line {int(bad.to_numpy().argmax()) + 2}"
                                  f" has {frame[item.code][bad].iloc[0]!r}")
             frame[item.code] = x

@@ -101,14 +101,20 @@ def condition_css(page) -> Markup:
 
 
 def page_context(survey: Survey, number: int, answers: dict[str, str],
-                 missing: set[str]) -> dict:
-    """Everything ``pupil/page.html`` needs to show page ``number``."""
+                 missing: set[str], mistakes: dict[str, tuple[str, str]] | None = None) -> dict:
+    """Everything ``pupil/page.html`` needs to show page ``number``.
+
+    ``mistakes`` (``{item code: (message, typed text)}``) are numbers the
+    pupil mistyped: shown again as typed, with the message beside them.
+    """
     questionnaire = survey.questionnaire
     page = questionnaire.pages[number - 1]
     form_class, map_ = page_form_class(survey, number)
     data = {PREFIX + item.code: answers.get(item.code) for item in page.items}
     form = form_class(formdata=None, data=data, response_token=str(survey.response.id),
                       page_id=page.id)
+    for code, (message, typed) in (mistakes or {}).items():
+        form[PREFIX + code].mistake, form[PREFIX + code].typed = message, typed
     shown = visible_items(questionnaire, answers)
     on_page = {item.code for item in page.items}
     return {
@@ -123,6 +129,7 @@ def page_context(survey: Survey, number: int, answers: dict[str, str],
                        item.show_if and item.show_if.item in on_page)},
         "condition_css": condition_css(page),
         "missing": missing,
+        "mistakes": [(form[PREFIX + code].label.text, code) for code in (mistakes or {})],
         "is_last": next_page(questionnaire, answers, number) is None,
         "has_previous": previous_page(questionnaire, answers, number) is not None,
     }

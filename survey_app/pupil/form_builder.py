@@ -72,7 +72,8 @@ def make_field(item, questionnaire: Questionnaire, lang: str,
         return ChoiceAnswerField(label, choices=choices, **common)
     if item.type == "number":
         unit = text_for(item.unit, lang)[0] if item.unit else None
-        return NumberAnswerField(label, minimum=item.min, maximum=item.max, unit=unit, **common)
+        return NumberAnswerField(label, minimum=item.min, maximum=item.max, unit=unit,
+                                 decimals=item.decimals, **common)
     if item.type == "text":
         return TextAnswerField(label, max_length=item.max_length, **common)
     raise ValueError(f"item {item.code}: unknown type {item.type!r}")

@@ -87,7 +87,7 @@ def test_phones_get_stacked_scales_without_horizontal_scrolling(page_factory, li
     for _step in range(4):
         assert page.evaluate("document.documentElement.scrollWidth") <= width, page.url
         small = page.evaluate("""() => [...document.querySelectorAll(
-              'main button:not(.speak), main a, .option label, .languages a, .languages button, input[type=number]')]
+              'main button:not(.speak), main a, .option label, .languages a, .languages button, .answer-line input')]
             .filter(e => e.offsetParent !== null)
             .map(e => [e.textContent.trim().slice(0, 30), e.getBoundingClientRect()])
             .filter(([, r]) => r.width < 44 || r.height < 44).map(([t]) => t)""")
