@@ -36,6 +36,7 @@ class Choice:
     label_lang: str
     icon: str | None = None
     extra: bool = False  # "prefer not to say" / "don't know": shown apart
+    places: tuple[str, ...] = ()  # well-known places of a district, for the search box
 
 
 class AnswerField(Field):

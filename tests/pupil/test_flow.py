@@ -209,7 +209,7 @@ def test_the_district_question_has_a_map_when_districts_have_shapes(app, city, p
             district.geometry = district_polygon(index)
         db.session.commit()
     page = pupil.begin(city.codes[0])
-    assert "<figure class=\"district-map\">" in page.text
+    assert "<figure class=\"district-map\" data-for=\"q_district\">" in page.text
     assert page.text.count("class=\"district-shape\"") == 3
 
 
