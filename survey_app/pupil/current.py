@@ -72,13 +72,13 @@ def needs_districts(page) -> bool:
     return any(item.type == "wave_list" for item in page.items)
 
 
-def page_form_class(survey: Survey, number: int):
-    """The form class of page ``number`` in the pupil's language, and the district map."""
+def page_form_class(survey: Survey, number: int, with_map: bool = False):
+    """The form class of page ``number`` in the pupil's language, and (to show it) the map."""
     page = survey.questionnaire.pages[number - 1]
     districts = wave_districts(db.session, survey.wave) if needs_districts(page) else []
     form_class = build_page_form(survey.questionnaire, page, current_language(),
                                  district_choices(districts))
-    return form_class, (district_map(districts) if districts else None)
+    return form_class, (district_map(districts) if districts and with_map else None)
 
 
 def condition_css(page) -> Markup:
@@ -109,7 +109,7 @@ def page_context(survey: Survey, number: int, answers: dict[str, str],
     """
     questionnaire = survey.questionnaire
     page = questionnaire.pages[number - 1]
-    form_class, map_ = page_form_class(survey, number)
+    form_class, map_ = page_form_class(survey, number, with_map=True)
     data = {PREFIX + item.code: answers.get(item.code) for item in page.items}
     form = form_class(formdata=None, data=data, response_token=str(survey.response.id),
                       page_id=page.id)

@@ -57,6 +57,23 @@ def polygons(geometry: dict | str | None) -> list[list[list[list[float]]]]:
     return []
 
 
+def _thin(ring: list[tuple[float, float]], step: float = 1.5) -> list[tuple[float, float]]:
+    """Drop points closer than ``step`` viewBox units (about a pixel on a phone) to the last kept.
+
+    A GIS office's boundaries have a point every metre or so; drawn 600 units
+    wide, a town needs a point only every few dozen metres. This keeps the
+    pupil's page small without changing what can be seen.
+    """
+    if len(ring) <= 4:
+        return ring
+    kept = [ring[0]]
+    for point in ring[1:-1]:
+        if abs(point[0] - kept[-1][0]) + abs(point[1] - kept[-1][1]) >= step:
+            kept.append(point)
+    kept.append(ring[-1])
+    return kept if len(kept) >= 4 else ring
+
+
 def _area_and_centroid(ring: list[tuple[float, float]]) -> tuple[float, float, float]:
     """Signed area and centroid of a ring (shoelace); vertex mean for a degenerate ring."""
     area = cx = cy = 0.0
@@ -103,7 +120,7 @@ def draw(districts: Iterable[tuple[str, str, dict | str | None]], width: int = W
 
     shapes = []
     for key, name, polys in found:
-        projected = [[[project(pt) for pt in ring] for ring in poly] for poly in polys]
+        projected = [[_thin([project(pt) for pt in ring]) for ring in poly] for poly in polys]
         path = " ".join(
             "M" + " L".join(f"{x:.1f},{y:.1f}" for x, y in ring) + " Z"
             for poly in projected for ring in poly)

@@ -79,3 +79,15 @@ def test_the_svg_map_places_labels_inside_and_skips_what_it_cannot_draw():
     assert first.label_fits and not second.label_fits  # a thin sliver gets no label
     assert second.path.count("M") == 2  # both parts of the MultiPolygon
     assert draw([("1", "x", None)]) is None
+
+
+def test_the_svg_map_keeps_a_detailed_boundary_small():
+    import math
+
+    circle = [[7.0 + 0.05 * math.cos(t / 20000 * 2 * math.pi),
+               51.0 + 0.03 * math.sin(t / 20000 * 2 * math.pi)] for t in range(20000)]
+    circle.append(circle[0])  # a GIS boundary with a point every metre or so
+    drawn = draw([("1", "Rund", {"type": "Polygon", "coordinates": [circle]})])
+    points = drawn.shapes[0].path.count(",")
+    assert 200 < points < 2000  # thinned to about one point per 1.5 units, still round
+    assert drawn.shapes[0].path.endswith("Z")
