@@ -88,7 +88,8 @@ def read_responses(path: str | Path, questionnaire: Questionnaire) -> pd.DataFra
             inside = x.between(item.min, item.max) & (x % 1 == 0)
             bad = (frame[item.code].notna() & x.isna()) | ~(inside | x.isna())
             if bad.any():
-                raise ValueError(f"{path.name}: column {item.code!r} must hold whole numbers from "
+                kind = "whole numbers" if not getattr(item, "decimals", 0) else "numbers"
+                raise ValueError(f"{path.name}: column {item.code!r} must hold {kind} from "
                                  f"{item.min} to {item.max}; line {int(bad.to_numpy().argmax()) + 2}"
                                  f" has {_plain(frame[item.code][bad].iloc[0])}")
             frame[item.code] = x

@@ -129,12 +129,17 @@ class YesNoItem(_ItemBase):
 
 
 class NumberItem(_ItemBase):
-    """A whole number within ``[min, max]`` (e.g. hours of sleep)."""
+    """A number within ``[min, max]`` (e.g. hours of sleep).
+
+    ``decimals`` is how many digits after the decimal separator an answer may
+    have (0, the default: whole numbers; 1 allows "8,5" hours).
+    """
 
     type: Literal["number"]
     min: int
     max: int
     unit: Text | None = None
+    decimals: int = Field(default=0, ge=0, le=2)
 
 
 class WaveListItem(_ItemBase):

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from survey_app.admin import bp
-from survey_app.admin.forms import (DistrictImportForm, MunicipalityForm, RegionForm, SchoolForm,
-                                    school_type_choices)
+from survey_app.admin import district_preview
+from survey_app.admin.district_forms import DistrictUploadForm
+from survey_app.admin.forms import MunicipalityForm, RegionForm, SchoolForm, school_type_choices
 from survey_app.auth.helpers import actor_id, choices, show_error
 from survey_app.extensions import db
 from survey_app.models import District, Municipality, Region, School, StaffUser, Wave
-from survey_app.services import district_import, geography, schools
+from survey_app.services import geography, pending_uploads, schools
 from survey_app.services.errors import InvalidInput
 
 
@@ -87,25 +88,30 @@ def add_municipality():
 
 @bp.route("/municipalities/<int:municipality_id>/districts", methods=["GET", "POST"])
 def districts(municipality_id: int):
-    """A municipality's districts, and the GeoJSON import."""
+    """A municipality's districts, and the district import (upload, then a preview)."""
     municipality = db.session.get(Municipality, municipality_id) or abort(404)
-    form = DistrictImportForm()
-    problems: list[str] = []
+    form = DistrictUploadForm()
     if form.validate_on_submit():
-        try:
-            added, updated = district_import.import_districts(
-                db.session, actor_id(), municipality.id, form.file.data.read())
-        except InvalidInput as error:
-            db.session.rollback()
-            problems = show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Districts imported: %(added)d added, %(updated)d updated.",
-                    added=added, updated=updated), "success")
-            return redirect(url_for("admin.districts", municipality_id=municipality.id))
-    status = 422 if form.errors or problems else 200
+        data, filename = form.file.data.read(), form.file.data.filename or ""
+        token = pending_uploads.keep(current_app.instance_path, data, filename)
+        session["district_upload"] = {"token": token, "municipality": municipality.id}
+        return district_preview.show(municipality, data, filename, crs=form.crs.data or None)
+    status = 422 if form.errors else 200
     return render_template("staff/admin/districts.html", municipality=municipality, form=form,
-                           problems=problems), status
+                           problems=[]), status
+
+
+@bp.route("/municipalities/<int:municipality_id>/districts/preview", methods=["POST"])
+def district_import_preview(municipality_id: int):
+    """The uploaded districts on a map with the chosen fields; save them, or choose again."""
+    municipality = db.session.get(Municipality, municipality_id) or abort(404)
+    upload = session.get("district_upload") or {}
+    stored = (pending_uploads.load(current_app.instance_path, upload.get("token"))
+              if upload.get("municipality") == municipality.id else None)
+    if stored is None:
+        flash(_("The uploaded file is no longer there: please upload it again."), "error")
+        return redirect(url_for("admin.districts", municipality_id=municipality.id), 303)
+    return district_preview.choose_or_save(municipality, *stored, token=upload["token"])
 
 
 @bp.route("/schools", methods=["GET", "POST"], endpoint="schools")

@@ -45,7 +45,7 @@ def generate(wave_ref: str, school_ref: str, class_ref: str, count: int,
     """Create COUNT new codes for a class and print them, one a line."""
     from survey_app.extensions import db
     from survey_app.models import School, SchoolClass, Wave
-    from survey_app.services.code_sheets import SheetHeading, code_sheet_pdf
+    from survey_app.services.code_sheets import code_sheet_pdf, sheet_heading
     from survey_app.services.codes import issue_codes
     from survey_app.services.errors import InvalidInput
 
@@ -62,7 +62,7 @@ def generate(wave_ref: str, school_ref: str, class_ref: str, count: int,
         url = current_app.config.get("SURVEY_BASE_URL") or "http://localhost:5000/"
         if not current_app.config.get("SURVEY_BASE_URL"):
             click.echo("warning: SURVEY_BASE_URL is not set; the sheet shows " + url, err=True)
-        heading = SheetHeading(wave.name, school.name, school_class.name)
+        heading = sheet_heading(school_class, current_app.config.get("QUESTIONNAIRE_DIRS"))
         try:
             pdf_path.write_bytes(code_sheet_pdf(plain, url, heading))
         except OSError as error:

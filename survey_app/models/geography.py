@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -39,13 +41,17 @@ class District(db.Model):
     """A statistical district; results are reported by the district pupils live in.
 
     ``geometry`` is a GeoJSON geometry (Polygon or MultiPolygon, WGS 84) kept as
-    text: the app only draws it, it never computes with it.
+    text: the app only draws it, it never computes with it. ``number`` is the
+    official district number of the city's GIS (e.g. ``STT_NR``), kept as
+    text ("07", "3.1"). ``places`` is a JSON list of well-known places in the
+    district (schools, parks, stations) by which pupils can search for it.
     """
 
     __tablename__ = "district"
     __table_args__ = (
         UniqueConstraint("municipality_id", "code"),
         UniqueConstraint("municipality_id", "name"),
+        UniqueConstraint("municipality_id", "number"),
         CheckConstraint("length(code) > 0", name="code_not_empty"),
     )
 
@@ -56,5 +62,15 @@ class District(db.Model):
     code: Mapped[str] = mapped_column(String(40))
     name: Mapped[str] = mapped_column(String(120))
     geometry: Mapped[str | None] = mapped_column(Text)
+    number: Mapped[str | None] = mapped_column(String(20))
+    places: Mapped[str | None] = mapped_column(Text)
 
     municipality: Mapped[Municipality] = relationship(back_populates="districts")
+
+    def place_names(self) -> list[str]:
+        """The well-known places of the district (an empty list when none are given)."""
+        try:
+            value = json.loads(self.places or "[]")
+        except ValueError:
+            return []
+        return [str(v) for v in value] if isinstance(value, list) else []

@@ -72,13 +72,13 @@ def needs_districts(page) -> bool:
     return any(item.type == "wave_list" for item in page.items)
 
 
-def page_form_class(survey: Survey, number: int):
-    """The form class of page ``number`` in the pupil's language, and the district map."""
+def page_form_class(survey: Survey, number: int, with_map: bool = False):
+    """The form class of page ``number`` in the pupil's language, and (to show it) the map."""
     page = survey.questionnaire.pages[number - 1]
     districts = wave_districts(db.session, survey.wave) if needs_districts(page) else []
     form_class = page_form(survey.questionnaire, page, current_language(),
                                  district_choices(districts))
-    return form_class, (district_map(districts) if districts else None)
+    return form_class, (district_map(districts) if districts and with_map else None)
 
 
 def condition_css(page) -> Markup:
@@ -113,14 +113,20 @@ def condition_stylesheet(questionnaire: Questionnaire) -> str:
 
 
 def page_context(survey: Survey, number: int, answers: dict[str, str],
-                 missing: set[str]) -> dict:
-    """Everything ``pupil/page.html`` needs to show page ``number``."""
+                 missing: set[str], mistakes: dict[str, tuple[str, str]] | None = None) -> dict:
+    """Everything ``pupil/page.html`` needs to show page ``number``.
+
+    ``mistakes`` (``{item code: (message, typed text)}``) are numbers the
+    pupil mistyped: shown again as typed, with the message beside them.
+    """
     questionnaire = survey.questionnaire
     page = questionnaire.pages[number - 1]
-    form_class, map_ = page_form_class(survey, number)
+    form_class, map_ = page_form_class(survey, number, with_map=True)
     data = {PREFIX + item.code: answers.get(item.code) for item in page.items}
     form = form_class(formdata=None, data=data, response_token=str(survey.response.id),
                       page_id=page.id)
+    for code, (message, typed) in (mistakes or {}).items():
+        form[PREFIX + code].mistake, form[PREFIX + code].typed = message, typed
     shown = visible_items(questionnaire, answers)
     on_page = {item.code for item in page.items}
     return {
@@ -136,6 +142,7 @@ def page_context(survey: Survey, number: int, answers: dict[str, str],
         "condition_css": url_for("pupil.condition_styles", v=questionnaire.content_hash[:16])
         if condition_css(page) else None,
         "missing": missing,
+        "mistakes": [(form[PREFIX + code].label.text, code) for code in (mistakes or {})],
         "is_last": next_page(questionnaire, answers, number) is None,
         "has_previous": previous_page(questionnaire, answers, number) is not None,
     }

@@ -1,43 +1,55 @@
 """The wave's districts for the "where do you live?" question, and a map of them.
 
-The map is an inline SVG drawn on the server from the districts' GeoJSON: no
-map tiles are fetched, so nothing about the pupil leaves the school's
-connection and the page works offline. It is an aid only; the answer is
-always chosen from the list.
+The list is sorted as a German reader expects (umlauts with their base
+letter, "ß" as "ss", numbers by value: "Stadtteil 2" before "Stadtteil 10"),
+and each entry carries the well-known places the city gave for it, for the
+search box. The map is an inline SVG drawn on the server from the districts'
+GeoJSON (:mod:`survey_app.services.svg_map`): no map tiles are fetched, so
+nothing about the pupil leaves the school's connection and the page works
+offline. Tapping a district on the map chooses it in the list (with
+JavaScript); the list stays the accessible way and works without it.
 """
 
 from __future__ import annotations
 
-import json
-import math
+import re
+import unicodedata
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from survey_app.models import District, Municipality, Wave
-
-_WIDTH = 600
-
-
-@dataclass(frozen=True)
-class MapShape:
-    """One district drawn on the map: its SVG path, label position and name."""
-
-    number: int
-    name: str
-    path: str
-    x: float
-    y: float
+from survey_app.services.svg_map import SvgMap, draw
 
 
 @dataclass(frozen=True)
-class DistrictMap:
-    """The map's size and shapes."""
+class DistrictChoice:
+    """One district as the question offers it: id, shown name, places."""
 
-    width: int
-    height: int
-    shapes: tuple[MapShape, ...]
+    id: int
+    label: str
+    places: tuple[str, ...] = ()
+
+
+def fold(text: str) -> str:
+    """Text for comparing as people read it: case, accents and "ß" ignored.
+
+    >>> fold("Süd-Straße") == fold("sud-strasse")
+    True
+    """
+    folded = unicodedata.normalize("NFKD", text.casefold().replace("ß", "ss"))
+    return "".join(ch for ch in folded if not unicodedata.combining(ch))
+
+
+def sort_key(text: str) -> tuple:
+    """Alphabetical order after DIN 5007-1, with numbers by their value.
+
+    >>> sorted(["Ölberg", "Stadtteil 10", "Oberdorf", "Stadtteil 2"], key=sort_key)
+    ['Oberdorf', 'Ölberg', 'Stadtteil 2', 'Stadtteil 10']
+    """
+    parts = re.split(r"(\d+)", fold(text))
+    return tuple((p.isdigit(), int(p) if p.isdigit() else 0, p) for p in parts), text
 
 
 def wave_districts(session: Session, wave: Wave) -> list[District]:
@@ -50,51 +62,15 @@ def wave_districts(session: Session, wave: Wave) -> list[District]:
     return list(session.scalars(query.order_by(Municipality.name, District.code)))
 
 
-def district_choices(districts: list[District]) -> list[tuple[int, str]]:
-    """``(id, name)`` per district; names get their town when several towns take part."""
+def district_choices(districts: list[District]) -> list[DistrictChoice]:
+    """The districts alphabetically; names get their town when several towns take part."""
     towns = {d.municipality_id for d in districts}
-    return [(d.id, d.name if len(towns) == 1 else f"{d.name} ({d.municipality.name})")
-            for d in districts]
+    choices = [DistrictChoice(d.id, d.name if len(towns) == 1
+                              else f"{d.name} ({d.municipality.name})", tuple(d.place_names()))
+               for d in districts]
+    return sorted(choices, key=lambda c: sort_key(c.label))
 
 
-def _rings(geometry: dict) -> list[list[list[float]]]:
-    if geometry.get("type") == "Polygon":
-        return geometry["coordinates"]
-    if geometry.get("type") == "MultiPolygon":
-        return [ring for polygon in geometry["coordinates"] for ring in polygon]
-    return []
-
-
-def district_map(districts: list[District]) -> DistrictMap | None:
-    """An SVG-ready map of the districts that have a geometry, or ``None``."""
-    shapes = []
-    for number, district in enumerate(districts, start=1):
-        try:
-            rings = _rings(json.loads(district.geometry or "{}"))
-        except (ValueError, TypeError, KeyError):
-            rings = []
-        if rings:
-            shapes.append((number, district.name, rings))
-    if not shapes:
-        return None
-    points = [p for _, _, rings in shapes for ring in rings for p in ring]
-    lon0, lon1 = min(p[0] for p in points), max(p[0] for p in points)
-    lat0, lat1 = min(p[1] for p in points), max(p[1] for p in points)
-    squeeze = math.cos(math.radians((lat0 + lat1) / 2))  # equirectangular, good for a town
-    span_x, span_y = max((lon1 - lon0) * squeeze, 1e-9), max(lat1 - lat0, 1e-9)
-    scale = _WIDTH / span_x
-    height = max(1, round(span_y * scale))
-
-    def project(point):
-        return (point[0] - lon0) * squeeze * scale, (lat1 - point[1]) * scale
-
-    drawn = []
-    for number, name, rings in shapes:
-        projected = [[project(p) for p in ring] for ring in rings]
-        path = " ".join("M" + " L".join(f"{x:.1f},{y:.1f}" for x, y in ring) + " Z"
-                        for ring in projected)
-        outer = projected[0][:-1] if projected[0][0] == projected[0][-1] else projected[0]
-        cx = sum(x for x, _ in outer) / len(outer)
-        cy = sum(y for _, y in outer) / len(outer)
-        drawn.append(MapShape(number, name, path, round(cx, 1), round(cy, 1)))
-    return DistrictMap(_WIDTH, height, tuple(drawn))
+def district_map(districts: list[District]) -> SvgMap | None:
+    """An SVG map of the districts that have a geometry (keys are district ids), or ``None``."""
+    return draw((str(d.id), d.name, d.geometry) for d in districts)

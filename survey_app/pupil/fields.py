@@ -2,8 +2,9 @@
 
 Every field's ``data`` is the value as stored (a string) or ``None`` for "no
 answer". A value a browser could not have sent (a choice that is not offered,
-a number outside the range, an over-long text) is a validation error; the view
-refuses such a post as tampered. A missing answer is never an error here:
+an over-long text) is a validation error; the view refuses such a post as
+tampered. A number the pupil typed wrongly is their mistake, not tampering
+(see :class:`NumberAnswerField`). A missing answer is never an error here:
 required items are checked separately, and only when the pupil moves on.
 """
 
@@ -12,14 +13,18 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from decimal import Decimal
 
+from flask_babel import format_decimal
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import Field
 from wtforms.validators import ValidationError
 
-#: Longest text a number field accepts before it is refused (guards ``int``).
-_MAX_NUMBER_CHARS = 9
-_NUMBER = re.compile(r"^[+-]?\d+$")
+#: Longest text a number field accepts; the input's ``maxlength``, so longer is tampering.
+MAX_NUMBER_CHARS = 12
+_NUMBER = re.compile(r"^([+-]?)(\d+)(?:[.,](\d*))?$")
+_DECIMAL_SIGNS = {"\u066b": ".", "\u060c": ","}  # Arabic decimal separator, Arabic comma
 
 
 @dataclass(frozen=True)
@@ -31,6 +36,7 @@ class Choice:
     label_lang: str
     icon: str | None = None
     extra: bool = False  # "prefer not to say" / "don't know": shown apart
+    places: tuple[str, ...] = ()  # well-known places of a district, for the search box
 
 
 class AnswerField(Field):
@@ -72,27 +78,90 @@ class ChoiceAnswerField(AnswerField):
 
 
 class NumberAnswerField(AnswerField):
-    """A whole number in ``[minimum, maximum]``; stored in plain digits."""
+    """A number in ``[minimum, maximum]`` with at most ``decimals`` digits after the separator.
+
+    Pupils type as they write: ``8,5`` (German decimal comma), ``8.5``, or
+    with Arabic-Indic digits. It is stored with a point and no trailing
+    zeros (``8.5``, ``9``). A number that does not fit is the pupil's
+    mistake, not tampering: ``mistake`` holds a child-friendly message in the
+    pupil's language, and the page is shown again with it.
+    """
 
     kind = "number"
+    max_chars = MAX_NUMBER_CHARS
 
-    def __init__(self, label=None, validators=None, *, minimum=0, maximum=0, unit=None, **kwargs):
+    def __init__(self, label=None, validators=None, *, minimum=0, maximum=0, unit=None,
+                 decimals=0, **kwargs):
         super().__init__(label, validators, **kwargs)
         self.minimum, self.maximum, self.unit = minimum, maximum, unit
+        self.decimals = decimals
+        self.mistake: str | None = None
+        self.typed: str | None = None
 
     def pre_validate(self, form):
-        """Digits only, within the range the definition gives."""
+        """A number within the range, with no more decimals than the definition allows."""
         super().pre_validate(form)
+        self.mistake = None
         if self.data is None:
             return
-        raw = self.data.strip()
-        if len(raw) > _MAX_NUMBER_CHARS or not _NUMBER.match(raw):
-            raise ValidationError(_l("Please enter a whole number."))
-        number = int(raw)
+        self.typed = self.data
+        raw = "".join(_ascii_digit(ch) for ch in self.data.strip()).replace(" ", "")
+        if len(self.data) > MAX_NUMBER_CHARS:
+            raise ValidationError(_l("Please enter a whole number."))  # longer than maxlength
+        match = _NUMBER.match(raw)
+        fraction = (match.group(3) or "").rstrip("0") if match else ""
+        if match and fraction and not self.decimals:
+            self._fail(_("Please write a whole number from %(low)s to %(high)s, without a comma, "
+                         "for example %(example)s.", low=self.minimum, high=self.maximum,
+                         example=format_decimal(self.example())))
+        if not match or len(fraction) > self.decimals:
+            self._fail(self.range_message())
+        number = Decimal(f"{match.group(1)}{match.group(2)}.{fraction or '0'}")
         if not self.minimum <= number <= self.maximum:
-            raise ValidationError(_l("Please enter a number from %(low)s to %(high)s.",
-                                     low=self.minimum, high=self.maximum))
-        self.data = str(number)
+            self._fail(self.range_message())
+        text = f"{number:f}"
+        self.data = (text.rstrip("0").rstrip(".") if "." in text else text).lstrip("+")
+        if self.data in ("-0", ""):
+            self.data = "0"
+
+    def example(self):
+        """A number in the range to show how to write one (``8.5`` for 3-14 with decimals)."""
+        middle = (self.minimum + self.maximum) // 2
+        if self.decimals and middle + 0.5 <= self.maximum:
+            return Decimal(middle) + Decimal("0.5")
+        return middle
+
+    def range_message(self) -> str:
+        """What to write, in the pupil's language, with an example in their number format."""
+        return _("Please write a number from %(low)s to %(high)s, for example %(example)s.",
+                 low=self.minimum, high=self.maximum, example=format_decimal(self.example()))
+
+    def shown_value(self) -> str:
+        """The value in the input box: as typed after a mistake, else in the pupil's format."""
+        if self.mistake is not None:
+            return self.typed or ""
+        if self.data is None:
+            return ""
+        try:
+            return format_decimal(Decimal(self.data), format="0.##")
+        except (ArithmeticError, ValueError, TypeError):
+            return self.data
+
+    def _fail(self, message: str):
+        self.mistake = message
+        raise ValidationError(message)
+
+
+def _ascii_digit(ch: str) -> str:
+    """``٨`` -> ``8``; the Arabic decimal separator -> ``.``; anything else unchanged."""
+    if ch in _DECIMAL_SIGNS:
+        return _DECIMAL_SIGNS[ch]
+    if ch.isdigit() and not ch.isascii():
+        try:
+            return str(unicodedata.decimal(ch))
+        except ValueError:
+            return ch
+    return ch
 
 
 class TextAnswerField(AnswerField):

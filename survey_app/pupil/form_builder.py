@@ -71,8 +71,15 @@ def _scale_choices(questionnaire: Questionnaire, scale_id: str, lang: str) -> li
     return choices
 
 
+def _as_tuple(district) -> tuple:
+    """``(id, name[, places])`` from a tuple or a :class:`DistrictChoice`."""
+    if hasattr(district, "label"):
+        return (district.id, district.label, district.places)
+    return tuple(district)
+
+
 def make_field(item, questionnaire: Questionnaire, lang: str,
-               districts: Sequence[tuple[int, str]]):
+               districts: Sequence):
     """The unbound WTForms field for one item."""
     label, text_lang = text_for(item.text, lang)
     common = {"item": item, "text_lang": text_lang}
@@ -81,20 +88,22 @@ def make_field(item, questionnaire: Questionnaire, lang: str,
             label, choices=_scale_choices(questionnaire, item.answer_scale, lang), **common
         )
     if item.type == "wave_list":
-        choices = [Choice(str(did), name, lang) for did, name in districts]
+        choices = [Choice(str(d[0]), d[1], lang, places=tuple(d[2]) if len(d) > 2 else ())
+                   for d in (tuple(_as_tuple(d)) for d in districts)]
         if item.dont_know:
             choices.append(Choice(DONT_KNOW, *text_for(item.dont_know, lang), extra=True))
         return ChoiceAnswerField(label, choices=choices, **common)
     if item.type == "number":
         unit = text_for(item.unit, lang)[0] if item.unit else None
-        return NumberAnswerField(label, minimum=item.min, maximum=item.max, unit=unit, **common)
+        return NumberAnswerField(label, minimum=item.min, maximum=item.max, unit=unit,
+                                 decimals=item.decimals, **common)
     if item.type == "text":
         return TextAnswerField(label, max_length=item.max_length, **common)
     raise ValueError(f"item {item.code}: unknown type {item.type!r}")
 
 
 def build_page_form(questionnaire: Questionnaire, page: Page, lang: str,
-                    districts: Sequence[tuple[int, str]] = ()) -> type[PageForm]:
+                    districts: Sequence = ()) -> type[PageForm]:
     """A new form class with one field per item of ``page``."""
     attrs = {PREFIX + item.code: make_field(item, questionnaire, lang, districts)
              for item in page.items}

@@ -10,7 +10,7 @@ has.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import request
 from flask_babel import gettext as _
@@ -34,6 +34,8 @@ class PagePost:
     action: str
     language: str | None = None
     cleared: str | None = None
+    #: ``{item code: (message, what was typed)}`` of numbers the pupil mistyped (not saved)
+    mistakes: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 def _short(name: str) -> str:
@@ -68,15 +70,22 @@ def read_page_post(survey: Survey, number: int) -> PagePost:
                          names=", ".join(repeated[:5])))
     form_class, _district_map = page_form_class(survey, number)
     form = form_class()
+    mistakes = {}
     if not form.validate():
         problems = []
-        for field in form:
-            for error in field.errors:
-                label = field.name[len(PREFIX):] if field.name.startswith(PREFIX) else field.name
-                problems.append(f"{label}: {error}")
-        raise Tampered(_("This form could not be saved: %(problems)s",
-                         problems="; ".join(problems[:5])))
-    answers = form.answers()
+        for answer_field in form:
+            if getattr(answer_field, "mistake", None):  # the pupil's typing: shown, not refused
+                mistakes[answer_field.name[len(PREFIX):]] = (answer_field.mistake,
+                                                             answer_field.typed or "")
+                continue
+            for error in answer_field.errors:
+                label = (answer_field.label.text if answer_field.name.startswith(PREFIX)
+                         else answer_field.name)
+                problems.append(f"{_short(label)}: {error}")
+        if problems:
+            raise Tampered(_("This form could not be saved: %(problems)s",
+                             problems="; ".join(problems[:5])))
+    answers = {code: value for code, value in form.answers().items() if code not in mistakes}
     action = form.action.data or "next"
     merged = {**stored_answers(db.session, survey.response.id)}
     for code, value in answers.items():
@@ -84,16 +93,17 @@ def read_page_post(survey: Survey, number: int) -> PagePost:
             merged.pop(code, None)
         else:
             merged[code] = value
-    post = PagePost(answers=answers, merged=merged, action=action)
+    post = PagePost(answers=answers, merged=merged, action=action, mistakes=mistakes)
     kind, _sep, target = action.partition(":")
     if kind == "lang":
         if target not in LANGUAGES:
             raise Tampered(_("This language is not offered."))
         post.action, post.language = "lang", target
     elif kind == "clear":
-        if target not in answers:
+        if target not in answers and target not in mistakes:
             raise Tampered(_("This question is not on this page."))
         post.action, post.cleared = "clear", target
+        mistakes.pop(target, None)
         answers[target] = None
         merged.pop(target, None)
     elif kind == "submit" and next_page(questionnaire, merged, number) is not None:

@@ -127,7 +127,7 @@ def page(number: int):
         missing = {code for _, code in missing_required(
             survey.questionnaire, post.merged, range(number, number + 1))}
         target = navigation.next_page(survey.questionnaire, post.merged, number)
-        passed = None if missing else ((target - 1) if target else number)
+        passed = None if missing or post.mistakes else ((target - 1) if target else number)
     try:
         save_page(db.session, survey.response.id, survey.questionnaire, number,
                   post.answers, language=language, passed=passed)
@@ -136,9 +136,9 @@ def page(number: int):
         return redirect(url_for("pupil.thanks"), 303)
     except SurveyClosed as closed:
         return _closed(closed)
-    if missing:
-        db.session.commit()
-        return _show_page(survey, number, missing=missing)
+    if missing or (post.mistakes and post.action in ("next", "submit", "save")):
+        db.session.commit()  # the rest of the page is saved; pause and back never stop here
+        return _show_page(survey, number, missing=missing, mistakes=post.mistakes)
     if post.action == "submit":
         try:
             submit(db.session, survey.response.id, survey.questionnaire)
@@ -186,7 +186,8 @@ def _after_save(survey, number: int, post) -> str:
     return url_for("pupil.page", number=number, _anchor=anchor)
 
 
-def _show_page(survey, number: int, missing: set[str] = frozenset()):
+def _show_page(survey, number: int, missing: set[str] = frozenset(),
+               mistakes: dict[str, tuple[str, str]] | None = None):
     """Render a page with the stored answers (GET, or after a required question was skipped)."""
     if not 1 <= number <= len(survey.questionnaire.pages):
         return redirect(url_for("pupil.resume"))
@@ -198,7 +199,7 @@ def _show_page(survey, number: int, missing: set[str] = frozenset()):
     if number not in shown_pages:  # every item hidden: go on to the next page
         target = navigation.first_shown(survey.questionnaire, answers, number)
         return redirect(url_for("pupil.page", number=target))
-    context = page_context(survey, number, answers, missing)
+    context = page_context(survey, number, answers, missing, mistakes or {})
     return render_template("pupil/page.html", **context), 200
 
 

@@ -18,7 +18,7 @@ from survey_app.school import bp
 from survey_app.school.forms import (ConfirmForm, EnrolledForm, GenerateCodesForm,
                                      ReplaceCodeForm, VoidCodeForm)
 from survey_app.services import codes, monitoring, schools
-from survey_app.services.code_sheets import SheetHeading, code_sheet_pdf
+from survey_app.services.code_sheets import code_sheet_pdf, sheet_heading
 from survey_app.services.errors import InvalidInput
 
 #: Seconds between automatic reloads of the figures while a wave is open.
@@ -89,7 +89,7 @@ def survey_url() -> str:
 
 
 def _pdf(school_class: SchoolClass, plain: list[str], kind: str) -> Response:
-    heading = SheetHeading(school_class.wave.name, school_class.school.name, school_class.name)
+    heading = sheet_heading(school_class, current_app.config.get("QUESTIONNAIRE_DIRS"))
     pdf = code_sheet_pdf(plain, survey_url(), heading)
     safe = re.sub(r"[^A-Za-z0-9_-]+", "-", f"{school_class.school.name}-{school_class.name}")
     response = Response(pdf, mimetype="application/pdf")

@@ -1,8 +1,11 @@
-"""The GeoJSON district import.
+"""The district import: choose the fields, check every district, then add or update.
 
-An import is checked whole before anything is written: a file with one bad
-feature changes nothing, and every problem is reported with the feature's
-number and name.
+The file is read by :mod:`survey_app.services.district_files` (GeoJSON in any
+coordinate system, zipped Shapefile, GeoPackage, CSV); the admin picks which
+fields hold the name, the number (e.g. ``STT_NAME``, ``STT_NR``) and the
+well-known places, and sees the result on a map before saving. An import is
+checked whole before anything is written: a file with one bad feature changes
+nothing, and every problem is reported with the feature's number and name.
 """
 
 from __future__ import annotations
@@ -11,23 +14,55 @@ import json
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy.orm import Session
 
 from survey_app.models import District, Municipality
 from survey_app.services import audit
+from survey_app.services.district_files import DistrictTable
 from survey_app.services.errors import InvalidInput
 
-NAME_KEYS = ("name", "Name", "NAME", "stadtteil", "Stadtteil", "bezirk", "Bezirk")
-CODE_KEYS = ("code", "Code", "CODE", "id", "nr", "Nr")
+#: Field names that usually hold the district's name / number / places (compared case-blind).
+NAME_HINTS = ("name", "stt_name", "stadtteil", "bezirk", "sozialraum", "bez", "stt_bez")
+NUMBER_HINTS = ("code", "nr", "stt_nr", "nummer", "number", "id", "stt_id", "schluessel")
+PLACES_HINTS = ("places", "orte", "places_de")
 
 
 @dataclass(frozen=True)
 class DistrictFeature:
-    """One valid feature of an uploaded file."""
+    """One valid district of an uploaded file."""
 
-    code: str | None
+    number: str | None
     name: str
-    geometry: str
+    geometry: str | None
+    places: tuple[str, ...] | None = None  # None: the file gives no places
+
+
+@dataclass(frozen=True)
+class FieldChoice:
+    """Which fields of the file hold the name, the number and the places."""
+
+    name: str | None
+    number: str | None = None
+    places: str | None = None
+
+
+def guess_fields(table: DistrictTable) -> FieldChoice:
+    """The likely name, number and places fields (the admin may pick others)."""
+    def first(hints, exclude=()):
+        lowered = {f.lower(): f for f in table.fields if f not in exclude}
+        for hint in hints:
+            if hint in lowered:
+                return lowered[hint]
+        for hint in hints:  # e.g. "STT_NAME_LANG", "BEZIRK_NR"
+            for low, original in lowered.items():
+                if hint in low.split("_") or low.endswith(hint):
+                    return original
+        return None
+    name = first(NAME_HINTS)
+    number = first(NUMBER_HINTS, exclude=(name,))
+    places = first(PLACES_HINTS, exclude=(name, number))
+    return FieldChoice(name, number, places)
 
 
 def _ring_problem(ring) -> str | None:
@@ -40,7 +75,8 @@ def _ring_problem(ring) -> str | None:
             return _("a position is not a pair of numbers")
         lon, lat = position[0], position[1]
         if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-            return _("a position is outside longitude/latitude range (WGS 84 expected)")
+            return _("a position is outside longitude/latitude range: choose the coordinate "
+                     "system the file uses (e.g. ETRS89 / UTM zone 32N)")
     if ring[0][:2] != ring[-1][:2]:
         return _("a ring is not closed (first and last position differ)")
     return None
@@ -69,112 +105,143 @@ def _geometry_problem(geometry) -> str | None:
     return None
 
 
-def _first(properties: dict, keys: tuple[str, ...]):
-    for key in keys:
-        value = properties.get(key)
-        if value not in (None, ""):
-            return str(value).strip()
-    return None
+def _places(text: str) -> tuple[str, ...]:
+    """Places given as "Hauptbahnhof; Stadtpark; Gesamtschule Nord" (or with "|")."""
+    parts = [p.strip() for p in text.replace("|", ";").split(";")]
+    return tuple(dict.fromkeys(p[:120] for p in parts if p))[:50]
 
 
-def parse_districts(data: bytes) -> tuple[list[DistrictFeature], list[str]]:
-    """Read a GeoJSON FeatureCollection; return the features and every problem found."""
-    try:
-        collection = json.loads(data.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        return [], [_("The file is not UTF-8 text.")]
-    except json.JSONDecodeError as error:
-        return [], [_("The file is not valid JSON (line %(line)d, column %(col)d: %(msg)s).",
-                      line=error.lineno, col=error.colno, msg=error.msg)]
-    if not isinstance(collection, dict) or collection.get("type") != "FeatureCollection":
-        return [], [_("The file is not a GeoJSON FeatureCollection.")]
-    features = collection.get("features")
-    if not isinstance(features, list) or not features:
-        return [], [_("The FeatureCollection has no features.")]
-    found, problems = [], []
+def plan_districts(table: DistrictTable,
+                   fields: FieldChoice) -> tuple[list[DistrictFeature], list[str]]:
+    """Check every row of ``table`` with the chosen fields; return the districts and problems."""
+    problems = list(table.problems)
+    if not fields.name or fields.name not in table.fields:
+        return [], problems + [_("Choose the field that holds the district names.")]
+    for chosen in (fields.number, fields.places):
+        if chosen and chosen not in table.fields:
+            return [], problems + [_("The file has no field %(field)s.", field=chosen)]
+    found: list[DistrictFeature] = []
     names: set[str] = set()
-    codes: set[str] = set()
-    for number, feature in enumerate(features, start=1):
-        if not isinstance(feature, dict) or feature.get("type") != "Feature":
-            problems.append(_("Feature %(n)d: not a GeoJSON Feature.", n=number))
-            continue
-        properties = feature.get("properties") or {}
-        if not isinstance(properties, dict):
-            properties = {}
-        name = _first(properties, NAME_KEYS)
-        code = _first(properties, CODE_KEYS)
+    numbers: set[str] = set()
+    what = _("Row") if table.geometries is None else _("Feature")
+    for index, row in enumerate(table.rows):
+        n = index + 1
+        name = row.get(fields.name, "").strip()
+        number = row.get(fields.number, "").strip() if fields.number else ""
         label = name or "?"
         if not name:
-            problems.append(_("Feature %(n)d: it has no \"name\" property.", n=number))
+            problems.append(_("%(what)s %(n)d: it has no name (field %(field)s is empty).",
+                              what=what, n=n, field=fields.name))
         elif len(name) > 120:
-            problems.append(_("Feature %(n)d (%(name)s): the name is longer than 120 characters.",
-                              n=number, name=label[:40]))
-        elif name.lower() in names:
-            problems.append(_("Feature %(n)d (%(name)s): this name occurs twice in the file.",
-                              n=number, name=label))
-        if code is not None:
-            if len(code) > 40:
-                problems.append(_("Feature %(n)d (%(name)s): the code is longer than 40 "
-                                  "characters.", n=number, name=label))
-            elif code in codes:
-                problems.append(_("Feature %(n)d (%(name)s): code %(code)s occurs twice in the "
-                                  "file.", n=number, name=label, code=code))
-            codes.add(code)
-        geometry_problem = _geometry_problem(feature.get("geometry"))
-        if geometry_problem:
-            problems.append(_("Feature %(n)d (%(name)s): %(problem)s.", n=number, name=label,
-                              problem=geometry_problem))
+            problems.append(_("%(what)s %(n)d (%(name)s): the name is longer than 120 "
+                              "characters.", what=what, n=n, name=label[:40]))
+        elif name.casefold() in names:
+            problems.append(_("%(what)s %(n)d (%(name)s): this name occurs twice in the file.",
+                              what=what, n=n, name=label))
+        if number:
+            if len(number) > 20:
+                problems.append(_("%(what)s %(n)d (%(name)s): the number is longer than 20 "
+                                  "characters.", what=what, n=n, name=label))
+            elif number in numbers:
+                problems.append(_("%(what)s %(n)d (%(name)s): number %(number)s occurs twice "
+                                  "in the file.", what=what, n=n, name=label, number=number))
+            numbers.add(number)
+        geometry = None
+        if table.geometries is not None:
+            raw = table.geometries[index]
+            geometry_problem = _geometry_problem(raw)
+            if geometry_problem:
+                problems.append(_("Feature %(n)d (%(name)s): %(problem)s.", n=n, name=label,
+                                  problem=geometry_problem))
+            else:
+                geometry = json.dumps(raw, separators=(",", ":"))
+        places = _places(row.get(fields.places, "")) if fields.places else None
         if name:
-            names.add(name.lower())
-            found.append(DistrictFeature(code, name, json.dumps(feature.get("geometry"),
-                                                                 separators=(",", ":"))))
+            names.add(name.casefold())
+            found.append(DistrictFeature(number or None, name, geometry, places))
     return found, problems
 
 
-def import_districts(session: Session, actor_id: int, municipality_id: int,
-                     data: bytes) -> tuple[int, int]:
-    """Add or update the districts of a municipality from a GeoJSON file.
+def existing_match(existing: list[District], feature: DistrictFeature) -> District | None:
+    """The stored district a row updates: the one with its number, else the one with its name.
 
-    A feature matches an existing district by its code, or by its name when
-    it has no code. Returns (added, updated). Raises :class:`InvalidInput`
-    with every problem and changes nothing if any feature is bad.
+    Codes are never matched: a code assigned earlier ("01", "02", ...) need not
+    be the official number, and matching it could rename the wrong district.
+    """
+    if feature.number:
+        for district in existing:
+            if district.number == feature.number:
+                return district
+    for district in existing:
+        if district.name.casefold() == feature.name.casefold():
+            return district
+    return None
+
+
+def import_districts(session: Session, actor_id: int, municipality_id: int,
+                     table: DistrictTable, fields: FieldChoice) -> tuple[int, int]:
+    """Add or update a municipality's districts from a read file, with the chosen fields.
+
+    A row matches an existing district by its number, else by its name. New
+    districts take the number as their code when it is free (else the next
+    free "01", "02", ...). A file without geometry (CSV) keeps the
+    boundaries already stored; one without a places field keeps the places.
+    Returns (added, updated). Raises :class:`InvalidInput` with every problem
+    and changes nothing if any row is bad.
     """
     municipality = session.get(Municipality, municipality_id)
     if municipality is None:
         raise InvalidInput(_("Unknown municipality."))
-    features, problems = parse_districts(data)
+    features, problems = plan_districts(table, fields)
     existing = list(municipality.districts)
     by_code = {d.code: d for d in existing}
-    by_name = {d.name.lower(): d for d in existing}
+    by_number = {d.number: d for d in existing if d.number}
+    by_name = {d.name.casefold(): d for d in existing}
     plan: list[tuple[District | None, DistrictFeature]] = []
     for feature in features:
-        target = by_code.get(feature.code) if feature.code else by_name.get(feature.name.lower())
-        other = by_name.get(feature.name.lower())
+        target = existing_match(existing, feature)
+        other = by_name.get(feature.name.casefold())
         if other is not None and other is not target:
             problems.append(_("District %(name)s exists already with code %(code)s.",
                               name=feature.name, code=other.code))
+        clash = by_number.get(feature.number) if feature.number else None
+        if clash is not None and clash is not target:
+            problems.append(_("Number %(number)s belongs to district %(name)s already.",
+                              number=feature.number, name=clash.name))
         plan.append((target, feature))
     if problems:
-        raise InvalidInput(_("The file was not imported: %(n)d problem(s).", n=len(problems)),
+        raise InvalidInput(ngettext("The file was not imported: %(num)d problem.",
+                                    "The file was not imported: %(num)d problems.",
+                                    len(problems)),
                            field="file", problems=problems)
-    used = set(by_code) | {f.code for f in features if f.code}
+    used_codes = set(by_code)
+    used = used_codes | {f.number for f in features if f.number}
     next_number, added, updated = 1, 0, 0
     for target, feature in plan:
         if target is None:
-            code = feature.code
+            code = feature.number if feature.number and feature.number not in used_codes \
+                else None
             while code is None:
                 candidate = f"{next_number:02d}"
                 next_number += 1
                 if candidate not in used:
                     code = candidate
             used.add(code)
-            session.add(District(municipality_id=municipality.id, code=code, name=feature.name,
-                                 geometry=feature.geometry))
+            used_codes.add(code)
+            target = District(municipality_id=municipality.id, code=code, name=feature.name)
+            session.add(target)
             added += 1
         else:
-            target.name, target.geometry = feature.name, feature.geometry
+            target.name = feature.name
             updated += 1
+        if feature.number:
+            target.number = feature.number
+        if feature.geometry is not None:
+            target.geometry = feature.geometry
+        if feature.places is not None:
+            target.places = json.dumps(list(feature.places), ensure_ascii=False) \
+                if feature.places else None
     session.flush()
     audit.record(session, actor_id, "districts.import", municipality, added=added,
-                 updated=updated)
+                 updated=updated, format=table.kind, crs=table.crs)
     return added, updated

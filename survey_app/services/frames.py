@@ -87,6 +87,8 @@ def responses_frame(session: Session, wave: Wave, questionnaire: Questionnaire,
         elif item.type == "text":
             if not include_text:
                 frame = frame.drop(columns=item.code)
+        elif item.type == "number" and item.decimals:
+            frame[item.code] = pd.to_numeric(frame[item.code]).astype("Float64")
         else:
             frame[item.code] = pd.to_numeric(frame[item.code]).astype("Int64")
     return _arrange(frame, wave, questionnaire, with_submitted=min_progress is not None,

@@ -88,7 +88,7 @@ def test_phones_get_stacked_scales_without_horizontal_scrolling(page_factory, li
     for _step in range(4):
         assert page.evaluate("document.documentElement.scrollWidth") <= width, page.url
         small = page.evaluate("""() => [...document.querySelectorAll(
-              'main button:not(.speak), main a, .option label, .languages a, .languages button, input[type=number]')]
+              'main button:not(.speak), main a, .option label, .languages a, .languages button, .answer-line input')]
             .filter(e => e.offsetParent !== null)
             .map(e => [e.textContent.trim().slice(0, 30), e.getBoundingClientRect()])
             .filter(([, r]) => r.width < 44 || r.height < 44).map(([t]) => t)""")
@@ -173,7 +173,7 @@ def test_the_survey_works_without_javascript(page_factory, live):
 FAKE_SPEECH = """
 window.__spoken = [];
 Object.defineProperty(window, 'speechSynthesis', {configurable: true, value: {
-  getVoices: () => [{lang: 'ar-SA'}, {lang: 'de-DE'}],
+  getVoices: () => (window.__voices || [{lang: 'ar-SA'}, {lang: 'de-DE'}]),
   speak: (u) => window.__spoken.push([u.text, u.lang]), cancel: () => {},
   addEventListener: () => {}, onvoiceschanged: null}});
 Object.defineProperty(window, 'SpeechSynthesisUtterance', {configurable: true,
@@ -181,19 +181,39 @@ Object.defineProperty(window, 'SpeechSynthesisUtterance', {configurable: true,
 """
 
 
-def test_read_aloud_speaks_questions_and_options_on_the_device(page_factory, live):
+def test_read_aloud_has_one_control_per_question_and_one_for_the_page(page_factory, live):
     page = page_factory()
     page.add_init_script(FAKE_SPEECH)
     requests = []
     page.on("request", lambda request: requests.append(request.url))
     start(page, live, "ar")
     navigate(page, page.locator("form [type=submit]"))
-    buttons = page.locator("button.speak:visible")
-    assert buttons.count() >= 1 + 4  # the question about gender and its options, and more
-    page.locator("#q-gender > button.speak").click()
-    page.locator("#q-gender .option button.speak").first.click()
-    assert page.evaluate("window.__spoken") == [["هل أنت ...", "ar"], ["بنت", "ar"]]
+    questions = page.locator("main .question:visible").count()
+    assert questions >= 2
+    assert page.locator("button.speak:visible").count() == questions  # not one per option
+    assert page.locator(".option button.speak").count() == 0
+    page.locator("#q-gender button.speak").click()
+    spoken = page.evaluate("window.__spoken")
+    assert spoken[0] == ["هل أنت ...", "ar"] and ["بنت", "ar"] in spoken  # question, options
+    page.evaluate("window.__spoken = []")
+    page.locator("#read-page").click()
+    spoken = [text for text, _lang in page.evaluate("window.__spoken")]
+    assert spoken[0] == page.locator("main h1").inner_text().strip()
+    assert "هل أنت ..." in spoken and "بنت" in spoken  # every question shown, in order
+    assert not page.locator("#read-aloud-none").is_visible()
     assert all(url.startswith(live.url) for url in requests)  # nothing leaves for elsewhere
+
+
+def test_read_aloud_says_plainly_when_the_device_has_no_voice(page_factory, live):
+    page = page_factory()
+    page.add_init_script(FAKE_SPEECH + "window.__voices = [{lang: 'de-DE'}];")
+    start(page, live, "ar")
+    navigate(page, page.locator("form [type=submit]"))
+    note = page.locator("#read-aloud-none")
+    note.wait_for(state="visible")
+    assert "لا يوجد" in note.inner_text()  # in the pupil's language
+    assert page.locator("button.speak:visible").count() == 0
+    assert not page.locator("#read-page").is_visible()
 
 
 def test_the_axe_harness_reports_violations(page_factory):

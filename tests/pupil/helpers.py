@@ -28,7 +28,7 @@ def checked(html: str) -> dict[str, str]:
     for match in re.finditer(r'<input type="radio" id="[^"]+" name="([^"]+)" value="([^"]+)"\s*checked',
                              html):
         found[match.group(1)] = match.group(2)
-    for match in re.finditer(r'<input type="number"[^>]*name="([^"]+)"[^>]*value="([^"]+)"', html):
+    for match in re.finditer(r'<input type="text"[^>]*name="([^"]+)"[^>]*value="([^"]+)"', html):
         found[match.group(1)] = match.group(2)
     for match in re.finditer(r'<textarea id="[^"]+" name="([^"]+)"[^>]*>([^<]+)</textarea>', html):
         found[match.group(1)] = unescape(match.group(2))

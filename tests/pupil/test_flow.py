@@ -29,7 +29,7 @@ def test_whole_flow_with_every_item_type(app, city, pupil):
     page = pupil.agree()
     assert page.request.path == "/survey/page/1"
     assert "Seite 1 von 2" in page.text
-    assert 'type="number"' in page.text and 'min="5" max="10"' in page.text  # number
+    assert 'inputmode="numeric"' in page.text and "Zahl von 5 bis 10" in page.text  # number
     assert "Nord" in page.text and "Weiß ich nicht" in page.text  # wave_list
     district = district_ids(app)["Mitte"]
     page = pupil.post(1, {**PAGE_1, "district": district})
@@ -215,7 +215,7 @@ def test_the_district_question_has_a_map_when_districts_have_shapes(app, city, p
             district.geometry = district_polygon(index)
         db.session.commit()
     page = pupil.begin(city.codes[0])
-    assert "<figure class=\"district-map\">" in page.text
+    assert "<figure class=\"district-map\" data-for=\"q_district\">" in page.text
     assert page.text.count("class=\"district-shape\"") == 3
 
 

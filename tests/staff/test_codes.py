@@ -39,8 +39,11 @@ def test_sheet_has_one_slip_per_code_and_qr_codes_to_the_start_page(app, coordin
     sheet = read_sheet(result.data)
     assert sheet.pages == 2 and len(sheet.codes) == 13 == len(set(sheet.codes))
     assert sheet.qr_draws == 13
-    assert sheet.qr_texts == {"https://umfrage.example.de/"}
+    # each slip's QR code opens the start page with its own code (in the fragment)
+    assert sheet.qr_texts == {f"https://umfrage.example.de/#code={code}" for code in sheet.codes}
     assert "Testschule · Klasse 5a" in sheet.text and "Gib deinen Code ein." in sheet.text
+    assert "https://umfrage.example.de/" in sheet.text  # the address to type, without the code
+    assert "Sprachen: Deutsch, Englisch" in sheet.text  # the languages of small.yaml
     with app.app_context():
         for code in sheet.codes:
             assert find_code(db.session, code).state == "unused"
@@ -51,7 +54,8 @@ def test_sheet_has_one_slip_per_code_and_qr_codes_to_the_start_page(app, coordin
 
 def test_without_survey_base_url_the_sheet_uses_this_servers_address(app, coordinator, world):
     result = post(coordinator, f"/school/classes/{world.class_a}/codes", count="1")
-    assert read_sheet(result.data).qr_texts == {"http://localhost/"}
+    sheet = read_sheet(result.data)
+    assert sheet.qr_texts == {f"http://localhost/#code={sheet.codes[0]}"}
 
 
 @pytest.mark.parametrize("count", ["0", "201", "viele", ""])
@@ -119,7 +123,8 @@ def test_cli_generates_codes_and_a_sheet(app, runner, world, tmp_path):
     printed = result.output.split()
     assert len(printed) == 3
     sheet = read_sheet(pdf.read_bytes())
-    assert sheet.codes == printed and sheet.qr_texts == {"https://umfrage.example.de/start"}
+    assert sheet.codes == printed
+    assert sheet.qr_texts == {f"https://umfrage.example.de/start#code={c}" for c in printed}
     with app.app_context():
         assert all(find_code(db.session, c) is not None for c in printed)
     missing = runner.invoke(main, ["codes", "generate", "--wave", "Test 2026", "--school",

@@ -76,7 +76,8 @@ def test_admin_sets_up_coordinator_prints_pupil_answers_coordinator_sees_it(app,
     assert sheet_response.mimetype == "application/pdf"
     sheet = read_sheet(sheet_response.data)
     assert len(sheet.codes) == 26 == sheet.qr_draws and sheet.pages == 3
-    assert sheet.qr_texts == {"http://localhost/"}  # the start page of this server
+    # the start page of this server, with each slip's code
+    assert sheet.qr_texts == {f"http://localhost/#code={code}" for code in sheet.codes}
 
     # 5. a pupil uses one of the codes: the start page opens the survey
     pupil = app.test_client()

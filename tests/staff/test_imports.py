@@ -52,56 +52,6 @@ def counts(app):
                 db.session.scalar(select(func.count()).select_from(AuditEvent)))
 
 
-def test_districts_import_adds_and_updates(app, admin, world):
-    url = f"/admin/municipalities/{world.municipality_id}/districts"
-    multi = {"type": "MultiPolygon", "coordinates": [SQUARE, SQUARE]}
-    result = upload(admin, url, geojson(feature("Nord", code="01"), feature("Hafen", multi),
-                                        feature("Neustadt", code="N7")), "d.geojson")
-    assert result.status_code == 302
-    page = admin.get(url).text
-    assert "1 added, 2 updated" in page or "2 added, 1 updated" in page
-    with app.app_context():
-        rows = {d.name: d for d in db.session.scalars(select(District))}
-        assert {"Nord", "Mitte", "Süd", "Hafen", "Neustadt"} == set(rows)
-        assert json.loads(rows["Hafen"].geometry)["type"] == "MultiPolygon"
-        assert rows["Neustadt"].code == "N7" and rows["Nord"].geometry is not None
-        assert "districts.import" in db.session.scalars(select(AuditEvent.action)).all()
-
-
-@pytest.mark.parametrize("content,message", [
-    (b"{not json", "not valid JSON (line 1"),
-    (b"\xff\xfe", "not UTF-8"),
-    (json.dumps({"type": "Feature"}).encode(), "not a GeoJSON FeatureCollection"),
-    (geojson(), "has no features"),
-    (geojson(feature("A"), feature(None)), "Feature 2: it has no &#34;name&#34; property"),
-    (geojson(feature("A"), feature("B", {"type": "Point", "coordinates": [7, 51]})),
-     "Feature 2 (B): its geometry is a Point, not a Polygon or MultiPolygon"),
-    (geojson(feature("A", {"type": "Polygon", "coordinates": [[[7, 51], [8, 51], [8, 52],
-                                                                 [7, 52]]]})),
-     "ring is not closed"),
-    (geojson(feature("A", {"type": "Polygon", "coordinates": [[[700, 51], [8, 51], [8, 52],
-                                                                 [700, 51]]]})),
-     "outside longitude/latitude"),
-    (geojson(feature("A"), feature("a")), "occurs twice in the file"),
-    (geojson(feature("Nord", code="99")), "District Nord exists already with code 01"),
-])
-def test_broken_geojson_is_reported_and_changes_nothing(app, admin, world, content, message):
-    before = counts(app)
-    url = f"/admin/municipalities/{world.municipality_id}/districts"
-    result = upload(admin, url, content, "d.geojson")
-    assert result.status_code == 422
-    assert message in result.text, result.text
-    assert counts(app) == before
-
-
-def test_every_bad_feature_is_listed(app, admin, world):
-    url = f"/admin/municipalities/{world.municipality_id}/districts"
-    result = upload(admin, url, geojson(feature(None), feature("Ok"), feature(
-        "Punkt", {"type": "Point", "coordinates": [7, 51]})), "d.geojson")
-    assert "Feature 1:" in result.text and "Feature 3 (Punkt)" in result.text
-    assert "2 problem(s)" in result.text
-
-
 CSV_GOOD = ("Schule;Klasse;Jahrgang;Schüler\r\n"
             "Testschule;6a;6;27\r\nAndere Schule;7b;7;\r\n").encode("cp1252")
 

@@ -33,6 +33,7 @@ CASES = {
     "admin.add_region": [(lambda w: {}, ADMIN)],
     "admin.add_municipality": [(lambda w: {}, ADMIN)],
     "admin.districts": [(lambda w: {"municipality_id": w.municipality_id}, ADMIN)],
+    "admin.district_import_preview": [(lambda w: {"municipality_id": w.municipality_id}, ADMIN)],
     "admin.schools": [(lambda w: {}, ADMIN)],
     "admin.import_schools": [(lambda w: {}, ADMIN)],
     "admin.waves": [(lambda w: {}, ADMIN)],

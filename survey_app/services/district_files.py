@@ -1,0 +1,333 @@
+"""Reading the district files a city's GIS office exports, into one plain table.
+
+Accepted: GeoJSON (any coordinate system: a legacy ``crs`` member, or the one
+the admin chooses; RFC 7946 files are WGS 84), a zipped Shapefile (its
+``.prj`` says the coordinate system), a GeoPackage, and a plain CSV of
+district names (and numbers, and places) without geometry. Shapefile and
+GeoPackage are read by GDAL through ``pyogrio``; every geometry is reprojected
+to WGS 84 (``pyproj``) before it is checked and stored.
+
+The upload is never handed to GDAL as it came: the format is recognised here
+(a zip must hold exactly one ``.shp`` with its side files, a GeoPackage must
+be an SQLite file with the GeoPackage application id), and only those files
+are written to a private temporary folder for GDAL to read, so an upload
+cannot make GDAL open other files or network addresses.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from flask_babel import gettext as _
+
+#: Coordinate systems German municipal GIS offices export, offered when a file does not say.
+KNOWN_CRS = {
+    "EPSG:4326": "WGS 84 (longitude/latitude)",
+    "EPSG:25832": "ETRS89 / UTM zone 32N",
+    "EPSG:25833": "ETRS89 / UTM zone 33N",
+    "EPSG:31466": "DHDN / Gauss-Krüger zone 2",
+    "EPSG:31467": "DHDN / Gauss-Krüger zone 3",
+    "EPSG:31468": "DHDN / Gauss-Krüger zone 4",
+    "EPSG:31469": "DHDN / Gauss-Krüger zone 5",
+    "EPSG:3857": "WGS 84 / Pseudo-Mercator (web maps)",
+}
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+_SHAPE_PARTS = {".shp", ".shx", ".dbf", ".prj", ".cpg"}
+_GPKG_ID = b"GPKG"
+
+
+class UnreadableFile(ValueError):
+    """The upload is not a district file we can read; ``problems`` say why."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+@dataclass
+class DistrictTable:
+    """What a file holds: its attribute fields, one row per feature, geometries in WGS 84.
+
+    ``geometries`` is ``None`` for a CSV; an entry is ``None`` for a feature
+    without geometry. ``crs`` names the coordinate system the file was in;
+    ``problems`` lists features that could not be reprojected (by number).
+    """
+
+    kind: str
+    fields: list[str]
+    rows: list[dict[str, str]]
+    geometries: list[dict | None] | None
+    crs: str | None = None
+    layers: list[str] = field(default_factory=list)
+    layer: str | None = None
+    problems: list[str] = field(default_factory=list)
+
+
+def sniff(data: bytes, filename: str = "") -> str:
+    """``geojson``, ``shapefile`` (zip), ``geopackage`` or ``csv``."""
+    suffix = PurePosixPath(filename.lower()).suffix
+    if data[:4] == b"PK\x03\x04":
+        return "shapefile"
+    if data[:16] == b"SQLite format 3\x00":
+        return "geopackage"
+    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head[:1] in (b"{", b"[") or suffix in (".geojson", ".json"):
+        return "geojson"
+    if suffix in (".shp", ".dbf", ".shx"):
+        raise UnreadableFile([_("A Shapefile consists of several files: please upload them "
+                                "together as one .zip file.")])
+    return "csv"
+
+
+def read_table(data: bytes, filename: str = "", crs: str | None = None,
+               layer: str | None = None) -> DistrictTable:
+    """Read an uploaded district file; ``crs`` overrides (or supplies) its coordinate system."""
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise UnreadableFile([_("The file is larger than 50 MB.")])
+    if not data.strip():
+        raise UnreadableFile([_("The file is empty.")])
+    kind = sniff(data, filename)
+    if kind == "geojson":
+        return _read_geojson(data, crs)
+    if kind == "csv":
+        return _read_csv(data)
+    return _read_with_gdal(data, kind, crs, layer)
+
+
+# --- GeoJSON ------------------------------------------------------------------------------
+
+def _read_geojson(data: bytes, crs: str | None) -> DistrictTable:
+    try:
+        collection = json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise UnreadableFile([_("The file is not UTF-8 text.")]) from None
+    except json.JSONDecodeError as error:
+        raise UnreadableFile([_("The file is not valid JSON (line %(line)d, column %(col)d: "
+                                "%(msg)s).", line=error.lineno, col=error.colno,
+                                msg=error.msg)]) from None
+    if not isinstance(collection, dict) or collection.get("type") != "FeatureCollection":
+        raise UnreadableFile([_("The file is not a GeoJSON FeatureCollection.")])
+    features = collection.get("features")
+    if not isinstance(features, list) or not features:
+        raise UnreadableFile([_("The FeatureCollection has no features.")])
+    declared = _declared_crs(collection.get("crs"))
+    source = crs or declared
+    rows, geometries, problems = [], [], []
+    for number, feature in enumerate(features, start=1):
+        if not isinstance(feature, dict) or feature.get("type") != "Feature":
+            problems.append(_("Feature %(n)d: not a GeoJSON Feature.", n=number))
+            rows.append({})
+            geometries.append(None)
+            continue
+        properties = feature.get("properties")
+        rows.append(_plain(properties if isinstance(properties, dict) else {}))
+        geometries.append(feature.get("geometry"))
+    table = DistrictTable("geojson", _field_names(rows), rows, geometries,
+                          crs=source or "EPSG:4326", problems=problems)
+    if source and source != "EPSG:4326":
+        _reproject(table, source)
+    return table
+
+
+def _declared_crs(member) -> str | None:
+    """The legacy GeoJSON ``crs`` member as ``EPSG:n`` (or its name), if any."""
+    if not isinstance(member, dict):
+        return None
+    name = (member.get("properties") or {}).get("name")
+    if not isinstance(name, str) or not name.strip():
+        return None
+    try:
+        from pyproj import CRS
+
+        found = CRS.from_user_input(name)
+    except Exception:  # noqa: BLE001 - pyproj raises its own error types for bad names
+        return name
+    epsg = found.to_epsg()
+    return f"EPSG:{epsg}" if epsg else found.to_wkt()
+
+
+# --- CSV ----------------------------------------------------------------------------------
+
+def _read_csv(data: bytes) -> DistrictTable:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    header = text.lstrip().splitlines()[0] if text.strip() else ""
+    delimiter = max(";,\t", key=header.count)  # German spreadsheets write ";"
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    if not reader.fieldnames or len([f for f in reader.fieldnames if f and f.strip()]) < 1:
+        raise UnreadableFile([_("The CSV file has no header row.")])
+    try:
+        rows = [_plain({k: v for k, v in row.items() if k is not None}) for row in reader]
+    except csv.Error as error:
+        raise UnreadableFile([_("The CSV file cannot be read: %(error)s", error=str(error))])
+    rows = [row for row in rows if any(row.values())]
+    if not rows:
+        raise UnreadableFile([_("The CSV file has no rows below its header.")])
+    fields = [f.strip() for f in reader.fieldnames if f and f.strip()]
+    return DistrictTable("csv", fields, rows, None)
+
+
+# --- Shapefile and GeoPackage (GDAL) --------------------------------------------------------
+
+def _read_with_gdal(data: bytes, kind: str, crs: str | None,
+                    layer: str | None) -> DistrictTable:
+    import pyogrio
+
+    with tempfile.TemporaryDirectory(prefix="districts-") as folder:
+        path = (_unpack_shapefile(data, folder) if kind == "shapefile"
+                else _write_geopackage(data, folder))
+        try:
+            layers = [str(name) for name, geometry in pyogrio.list_layers(path)
+                      if geometry is None or "polygon" in str(geometry).lower()]
+            if not layers:
+                raise UnreadableFile([_("The file has no layer of polygons.")])
+            chosen = layer if layer in layers else layers[0]
+            meta, _fids, wkbs, values = pyogrio.raw.read(path, layer=chosen, force_2d=True)
+        except UnreadableFile:
+            raise
+        except Exception as error:  # noqa: BLE001 - GDAL reports many kinds of broken files
+            raise UnreadableFile([_("The file cannot be read: %(error)s",
+                                    error=str(error).splitlines()[0][:200])]) from None
+    names = [str(name) for name in meta["fields"]]
+    rows = [_plain({name: column[i] for name, column in zip(names, values)})
+            for i in range(len(wkbs))]
+    geometries = [_geojson_geometry(wkb) for wkb in wkbs]
+    source = crs or _epsg_or_wkt(meta.get("crs"))
+    table = DistrictTable(kind, names, rows, geometries, crs=source, layers=layers, layer=chosen)
+    if not rows:
+        raise UnreadableFile([_("The layer %(layer)s has no features.", layer=chosen)])
+    if source is None:
+        table.problems.append(_("The file does not say which coordinate system it uses "
+                                "(a Shapefile needs its .prj file): please choose it."))
+    elif source != "EPSG:4326":
+        _reproject(table, source)
+    return table
+
+
+def _unpack_shapefile(data: bytes, folder: str) -> str:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = [m for m in archive.infolist() if not m.is_dir()]
+    except (zipfile.BadZipFile, ValueError):
+        raise UnreadableFile([_("The .zip file cannot be opened.")]) from None
+    parts = [m for m in members if PurePosixPath(m.filename).suffix.lower() in _SHAPE_PARTS
+             and not PurePosixPath(m.filename).name.startswith(".")]
+    shapes = [m for m in parts if m.filename.lower().endswith(".shp")]
+    if len(shapes) != 1:
+        raise UnreadableFile([_("The .zip file must hold exactly one Shapefile (.shp with its "
+                                ".shx, .dbf and .prj); it holds %(n)d.", n=len(shapes))])
+    stem = PurePosixPath(shapes[0].filename).with_suffix("")
+    mine = [m for m in parts if PurePosixPath(m.filename).with_suffix("") == stem]
+    suffixes = {PurePosixPath(m.filename).suffix.lower() for m in mine}
+    missing = sorted({".shx", ".dbf"} - suffixes)
+    if missing:
+        raise UnreadableFile([_("The Shapefile in the .zip file lacks its %(parts)s file.",
+                                parts=", ".join(missing))])
+    if sum(m.file_size for m in mine) > 4 * MAX_UPLOAD_BYTES:
+        raise UnreadableFile([_("The file is larger than 50 MB.")])
+    for member in mine:
+        target = os.path.join(folder, "districts" + PurePosixPath(member.filename).suffix.lower())
+        with archive.open(member) as source, open(target, "wb") as out:
+            out.write(source.read())
+    return os.path.join(folder, "districts.shp")
+
+
+def _write_geopackage(data: bytes, folder: str) -> str:
+    if data[68:72] != _GPKG_ID:
+        raise UnreadableFile([_("The file is an SQLite database but not a GeoPackage.")])
+    path = os.path.join(folder, "districts.gpkg")
+    with open(path, "wb") as out:
+        out.write(data)
+    return path
+
+
+def _epsg_or_wkt(value) -> str | None:
+    if not value:
+        return None
+    try:
+        from pyproj import CRS
+
+        found = CRS.from_user_input(value)
+    except Exception:  # noqa: BLE001
+        return str(value)
+    epsg = found.to_epsg()
+    return f"EPSG:{epsg}" if epsg else found.to_wkt()
+
+
+def _geojson_geometry(wkb) -> dict | None:
+    if wkb is None:
+        return None
+    import shapely
+
+    try:
+        return shapely.geometry.mapping(shapely.from_wkb(wkb))
+    except Exception:  # noqa: BLE001 - a broken geometry is reported by the checks later
+        return None
+
+
+# --- shared -------------------------------------------------------------------------------
+
+def _reproject(table: DistrictTable, source: str) -> None:
+    """Reproject every geometry of ``table`` from ``source`` to WGS 84, in place."""
+    from pyproj import CRS, Transformer
+    from pyproj.exceptions import CRSError
+
+    try:
+        transformer = Transformer.from_crs(CRS.from_user_input(source), "EPSG:4326",
+                                           always_xy=True)
+    except CRSError:
+        table.problems.append(_("The coordinate system %(crs)s is unknown.", crs=source[:80]))
+        return
+    for number, geometry in enumerate(table.geometries or [], start=1):
+        if not isinstance(geometry, dict):
+            continue
+        try:
+            table.geometries[number - 1] = {
+                "type": geometry.get("type"),
+                "coordinates": _transform(geometry.get("coordinates"), transformer)}
+        except (TypeError, ValueError, IndexError):
+            table.geometries[number - 1] = {"type": geometry.get("type"), "coordinates": None}
+
+
+def _transform(coordinates, transformer):
+    """Apply ``transformer`` to nested position lists, rounding to 7 decimals (~1 cm)."""
+    if (isinstance(coordinates, (list, tuple)) and coordinates
+            and isinstance(coordinates[0], (int, float)) and not isinstance(coordinates[0], bool)):
+        x, y = transformer.transform(coordinates[0], coordinates[1])
+        if x != x or y != y or abs(x) == float("inf") or abs(y) == float("inf"):
+            raise ValueError("position cannot be reprojected")
+        return [round(x, 7), round(y, 7)]
+    if not isinstance(coordinates, (list, tuple)):
+        raise TypeError("not a list of positions")
+    return [_transform(part, transformer) for part in coordinates]
+
+
+def _plain(properties: dict) -> dict[str, str]:
+    """Property values as trimmed text (lists joined with "; "), ``None`` as empty."""
+    out = {}
+    for key, value in properties.items():
+        if value is None or (isinstance(value, float) and value != value):
+            text = ""
+        elif isinstance(value, (list, tuple)):
+            text = "; ".join(str(v).strip() for v in value if str(v).strip())
+        elif isinstance(value, float) and value.is_integer():
+            text = str(int(value))
+        else:
+            text = str(value).strip()
+        out[str(key).strip()] = text
+    return out
+
+
+def _field_names(rows: list[dict[str, str]]) -> list[str]:
+    return list(dict.fromkeys(key for row in rows for key in row))
