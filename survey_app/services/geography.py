@@ -10,7 +10,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from survey_app.models import (Answer, District, Municipality, Region, Response, School,
-                               Wave, staff_municipalities)
+                               Wave, staff_municipalities, staff_regions)
 from survey_app.services import audit
 from survey_app.services.errors import InvalidInput
 
@@ -98,6 +98,11 @@ def delete_region(session: Session, actor_id: int, region_id: int) -> None:
     waves = _count(session, select(Wave.id).filter_by(region_id=region.id))
     if waves:
         raise InvalidInput(_("The region cannot be deleted: %(n)d waves cover it.", n=waves))
+    planners = _count(session, select(staff_regions.c.user_id).where(
+        staff_regions.c.region_id == region.id))
+    if planners:
+        raise InvalidInput(_("The region cannot be deleted: %(n)d planner accounts are "
+                             "assigned to it. Change those accounts first.", n=planners))
     audit.record(session, actor_id, "region.delete", region, name=region.name)
     session.delete(region)
     session.flush()
