@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 
 from survey_app.planner import bp
 from survey_app.services.overview import Overview, Row
+from survey_app.services.profile import Profile
 
 
 def _percent(value, share: bool):
@@ -70,3 +71,33 @@ def hidden_note(row: Row, threshold: int) -> str:
     if row.reason == "complementary":
         return _("hidden so that a small group cannot be worked out")
     return _("fewer than %(k)d pupils", k=threshold)
+
+
+def profile_table(profile: Profile) -> tuple[list[str], list[list], list[str]]:
+    """``(headers, rows, notes)`` of a district profile: one row per measure."""
+    headers = [_("Area"), _("Measure"), _("Unit"), _("n"), _("Estimate"),
+               _("%(level)s interval, lower", level="95 %"),
+               _("%(level)s interval, upper", level="95 %"), _("City total"),
+               _("Difference from the city"), _("Adjusted p-value"),
+               _("Significant (adjusted p < 0.05)"), _("Small-area estimate"), _("Note")]
+    rows = []
+    for area, lines in profile.sections:
+        for line in lines:
+            share = line.measure.statistic == "share"
+            row, city = line.district, line.city
+            note = hidden_note(row, profile.threshold) if row.suppressed else (
+                _("no answers") if row.no_data else "")
+            significant = None if row.p_adjusted is None else (
+                _("yes") if row.significant else _("no"))
+            rows.append([area, line.measure.label, "%" if share else _("mean"), row.n,
+                         _percent(row.estimate, share), _percent(row.ci_low, share),
+                         _percent(row.ci_high, share),
+                         _percent(city.estimate, share) if city else None,
+                         _percent(row.diff_city, share),
+                         None if row.p_adjusted is None else round(row.p_adjusted, 4),
+                         significant, _percent(row.sae_estimate, share), note])
+    notes = [_("District: %(district)s (%(municipality)s)", district=profile.district.name,
+               municipality=profile.municipality.name),
+             _("Groups with fewer than %(k)d pupils, and groups that would reveal them, are "
+               "hidden.", k=profile.threshold)]
+    return headers, rows, notes

@@ -10,11 +10,12 @@ from flask_login import current_user
 
 from survey_app.auth.roles import visible_municipality_ids
 from survey_app.extensions import db
-from survey_app.models import Municipality, Wave
+from survey_app.models import District, Municipality, Wave
 from survey_app.planner import bp
-from survey_app.planner.table import overview_table
+from survey_app.planner.table import overview_table, profile_table
 from survey_app.services import overview as overviews
 from survey_app.services import questionnaires, results
+from survey_app.services.profile import build_profile
 from survey_app.services.table_export import to_csv, to_xlsx
 
 
@@ -38,7 +39,8 @@ def _allowed(municipality_id: int) -> None:
         abort(404)
 
 
-def _overview(wave_id: int, municipality_id: int) -> overviews.Overview:
+def _released(wave_id: int, municipality_id: int):
+    """The released results of a wave and a municipality the user may see; 404 otherwise."""
     _allowed(municipality_id)
     wave = db.session.get(Wave, wave_id) or abort(404)
     municipality = db.session.get(Municipality, municipality_id) or abort(404)
@@ -46,6 +48,11 @@ def _overview(wave_id: int, municipality_id: int) -> overviews.Overview:
     if not any(rs.id == result_set.id and m.id == municipality.id for rs, m in
                overviews.visible_results(db.session, {municipality.id})):
         abort(404)
+    return result_set, municipality
+
+
+def _overview(wave_id: int, municipality_id: int) -> overviews.Overview:
+    result_set, municipality = _released(wave_id, municipality_id)
     sort = request.args.get("sort", "district")
     return overviews.build_overview(
         db.session, result_set, municipality, _questionnaire(result_set), _lang(),
@@ -92,13 +99,48 @@ def download(wave_id: int, municipality_id: int, fmt: str):
         abort(404)
     view = _overview(wave_id, municipality_id)
     headers, rows, notes = overview_table(view)
+    return _file(fmt, headers, rows, notes, view.municipality.name, _filename(view, fmt))
+
+
+def _profile(wave_id: int, municipality_id: int, district_id: int):
+    result_set, municipality = _released(wave_id, municipality_id)
+    district = db.session.get(District, district_id)
+    if district is None or district.municipality_id != municipality.id:
+        abort(404)
+    return build_profile(db.session, result_set, municipality, district,
+                         _questionnaire(result_set), _lang())
+
+
+@bp.route("/waves/<int:wave_id>/municipalities/<int:municipality_id>/districts/"
+          "<int:district_id>")
+def profile(wave_id: int, municipality_id: int, district_id: int):
+    """Every scale and index of one district beside the city, with a short summary."""
+    return render_template("staff/planner/profile.html",
+                           p=_profile(wave_id, municipality_id, district_id),
+                           wave_id=wave_id, lang=_lang())
+
+
+@bp.route("/waves/<int:wave_id>/municipalities/<int:municipality_id>/districts/"
+          "<int:district_id>/table.<fmt>")
+def profile_download(wave_id: int, municipality_id: int, district_id: int, fmt: str):
+    """The district profile's table as CSV or XLSX."""
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    shown = _profile(wave_id, municipality_id, district_id)
+    headers, rows, notes = profile_table(shown)
+    name = re.sub(r"[^A-Za-z0-9._-]+", "_", f"{shown.result_set.wave.name}_"
+                  f"{shown.district.name}")[:120] + "." + fmt
+    return _file(fmt, headers, rows, notes, shown.district.name, name)
+
+
+def _file(fmt: str, headers, rows, notes, title: str, filename: str) -> Response:
     if fmt == "csv":
         body, mimetype = to_csv(headers, rows), "text/csv; charset=utf-8"
     else:
-        body = to_xlsx(headers, rows, view.municipality.name, notes)
+        body = to_xlsx(headers, rows, title, notes)
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return Response(body, mimetype=mimetype, headers={
-        "Content-Disposition": f'attachment; filename="{_filename(view, fmt)}"',
+        "Content-Disposition": f'attachment; filename="{filename}"',
         "Cache-Control": "no-store"})
 
 

@@ -63,8 +63,8 @@ def test_no_figure_of_a_hidden_group_anywhere(app, demo):
             page = client.get(base, query_string={"measure": measure, "view": view}).text
             for name in hidden[measure]:
                 shown = name.replace("'", "&#39;")
-                row = re.search(rf'<th scope="row">{re.escape(shown)}</th>(.*?)</tr>', page,
-                                re.S)
+                row = re.search(rf'<th scope="row">(?:<a [^>]*>)?{re.escape(shown)}(?:</a>)?</th>'
+                                r'(.*?)</tr>', page, re.S)
                 assert row and not re.search(r"\d", _hidden_phrases(row.group(1))), \
                     (measure, name, row and row.group(1))
                 title = re.search(rf"<title>{re.escape(shown)}: ([^<]*)</title>", page)
@@ -82,3 +82,24 @@ def test_no_figure_of_a_hidden_group_anywhere(app, demo):
                     assert all(value == empty for value in row[2:11]), (measure, row)
                     checked += 1
     assert checked > 500
+    # each district's profile: a hidden measure shows no figure of the district
+    for district_id, name in names.items():
+        url = f"{base}/districts/{district_id}"
+        page = client.get(url).text
+        profile = list(csv.reader(io.StringIO(client.get(f"{url}/table.csv").data
+                                              .decode("utf-8-sig"))))
+        header = profile[0]
+        city_column, note_column = header.index("City total"), header.index("Note")
+        expected = {m for m, hidden_names in hidden.items()
+                    if name in hidden_names and ("_category=" not in m)}
+        hidden_rows = [row for row in profile[1:] if row[note_column]]
+        assert len(hidden_rows) == len(expected), name
+        for row in hidden_rows:
+            assert all(value == "" for i, value in enumerate(row[3:note_column], start=3)
+                       if i != city_column), (name, row)
+        for cell in re.findall(r'<td colspan="4" class="hidden-group">([^<]*)</td>\s*'
+                               r'<td class="num">[^<]*</td>\s*<td class="num">([^<]*)</td>'
+                               r'\s*<td class="num">([^<]*)</td>', page):
+            assert not re.search(r"\d", _hidden_phrases(cell[0])) and cell[1:] == ("–", "–")
+            checked += 1
+        assert page.count('class="hidden-group"') == len(expected)

@@ -60,7 +60,7 @@ def test_overview_shows_map_city_table_and_provenance(app, demo, planner):
     assert "Wellbeing index: Thriving" in page  # the default measure, labelled from the definition
     assert f"from {demo.responses} answered surveys" in page and "minimum group size 10" in page
     for name in names:
-        assert f'<th scope="row">{name}</th>' in page
+        assert f'">{name}</a></th>' in page  # a row per district, linked to its profile
     assert "City total" in page and "Don&#39;t know" in page and "Legend" in page
     assert "style=" not in page and "<script>" not in page  # strict CSP: no inline style/script
     assert "#ffffcc" in page or "#253494" in page  # sequential palette on the map
@@ -78,7 +78,7 @@ def test_measure_view_and_sorting_work_without_javascript(app, demo, planner):
                                                   "order": "desc"}).text
     assert "Life satisfaction (mean)" in page and ("#5e3c99" in page or "#e66101" in page)
     body = page.split("<tbody>")[1].split("</tbody>")[0]
-    rows = re.findall(r'<th scope="row">[^<]+</th>\s*<td class="num">(\d+)</td>\s*'
+    rows = re.findall(r'<th scope="row"><a [^>]*>[^<]+</a></th>\s*<td class="num">(\d+)</td>\s*'
                       r'<td class="num">([\d.,]+)</td>', body)
     values = [float(v.replace(",", ".")) for _, v in rows]
     assert len(values) >= 10 and values == sorted(values, reverse=True)
@@ -122,3 +122,49 @@ def test_a_planner_of_another_municipality_gets_404(app, demo):
     assert "No results have been released" in stranger.get("/planner/").text
     for tail in ("", "/table.csv", "/table.xlsx"):
         assert stranger.get(_url(demo, tail)).status_code == 404
+
+
+def test_district_profile_shows_every_scale_and_index_beside_the_city(app, demo, planner):
+    with app.app_context():
+        result_id = release_demo_results()
+        from survey_app.models import ResultEstimate
+
+        district = db.session.scalars(select(District).where(
+            District.municipality_id == demo.municipality_id).order_by(District.code)).first()
+        rows = {e.measure: e for e in db.session.scalars(select(ResultEstimate).where(
+            ResultEstimate.result_set_id == result_id,
+            ResultEstimate.district_id == district.id))}
+        district_id, name = district.id, district.name
+    url = _url(demo, f"/districts/{district_id}")
+    page = planner.get(url).text
+    assert f"District profile: {name}" in page
+    for label in ("Life satisfaction (mean)", "Sadness (mean)", "Wellbeing index: Thriving",
+                  "Wellbeing index: Low wellbeing"):
+        assert label in page
+    assert page.count('class="ci-bar"') >= 20  # an interval bar per scale shown
+    # the summary names exactly the measures significantly above or below the city
+    above = [m for m, e in rows.items() if "_category=" not in m and e.p_adjusted is not None
+             and e.p_adjusted < 0.05 and e.diff_city > 0]
+    below = [m for m, e in rows.items() if "_category=" not in m and e.p_adjusted is not None
+             and e.p_adjusted < 0.05 and e.diff_city < 0]
+    assert ("Significantly higher than the city:" in page) == bool(above)
+    assert ("Significantly lower than the city:" in page) == bool(below)
+    if not above and not below:
+        assert "does the district differ significantly" in page
+    table = list(csv.reader(io.StringIO(planner.get(f"{url}/table.csv").data
+                                        .decode("utf-8-sig"))))
+    assert table[0][:2] == ["Area", "Measure"] and len(table) - 1 == len(
+        [m for m in rows if "_category=" not in m])
+    assert planner.get(_url(demo, "/districts/999999")).status_code == 404
+
+
+def test_a_district_of_another_municipality_has_no_profile_here(app, demo, planner):
+    with app.app_context():
+        release_demo_results()
+        other = Municipality(name="Anderstadt", region=db.session.scalars(select(Region)).first())
+        elsewhere = District(municipality=other, code="01", name="Woanders")
+        db.session.add_all([other, elsewhere])
+        db.session.commit()
+        elsewhere_id = elsewhere.id
+    assert planner.get(_url(demo, f"/districts/{elsewhere_id}")).status_code == 404
+    assert planner.get(_url(demo, f"/districts/{elsewhere_id}/table.xlsx")).status_code == 404

@@ -83,6 +83,15 @@ CASES = {
     "planner.download": [
         (lambda w: {"wave_id": w.wave_id, "municipality_id": w.municipality_id, "fmt": fmt},
          ITS_PLANNER) for fmt in ("csv", "xlsx")],
+    "planner.profile": [
+        (lambda w: {"wave_id": w.wave_id, "municipality_id": w.municipality_id,
+                    "district_id": w.districts[0]}, ITS_PLANNER),
+        (lambda w: {"wave_id": w.wave_id, "municipality_id": w.municipality_id,
+                    "district_id": w.districts[1]}, ITS_PLANNER)],
+    "planner.profile_download": [
+        (lambda w: {"wave_id": w.wave_id, "municipality_id": w.municipality_id,
+                    "district_id": w.districts[0], "fmt": fmt}, ITS_PLANNER)
+        for fmt in ("csv", "xlsx")],
     "school.wave": [(lambda w: {"wave_id": w.wave_id}, SCHOOL_STAFF)],
 }
 for _endpoint in ("school.school_class", "school.generate", "school.replace", "school.void",
