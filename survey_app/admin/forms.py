@@ -148,8 +148,8 @@ class UserForm(FlaskForm):
     role = SelectField(_l("Role"), validators=[InputRequired(_l("Please choose a role."))])
     schools = SelectMultipleField(_l("Schools (coordinators)"), coerce=int)
     municipalities = SelectMultipleField(_l("Municipalities (planners)"), coerce=int)
-    regions = SelectMultipleField(_l("Add every municipality of these regions (planners)"),
-                                  coerce=int)
+    regions = SelectMultipleField(_l("Regions (planners: every municipality of the region, "
+                                     "also ones added later)"), coerce=int)
     active = BooleanField(_l("Active"), default=True)
     password = PasswordField(_l("Password (8-64 characters)"),
                              render_kw={"autocomplete": "new-password"})

@@ -65,6 +65,7 @@ def edit_user(user_id: int):
         form.role.data, form.active.data = user.role, user.active
         form.schools.data = [s.id for s in user.schools]
         form.municipalities.data = [m.id for m in user.municipalities]
+        form.regions.data = [r.id for r in user.regions]
     problems: list[str] = []
     if form.validate_on_submit():
         try:

@@ -83,10 +83,10 @@ def logout():
 @bp.route("/")
 @login_required
 def home():
-    """The landing page of each role (planners: the dashboard comes with its own issue)."""
-    if current_user.role != "planner":
-        return redirect(url_for(HOME[current_user.role]))
-    return render_template("staff/home.html")
+    """The landing page of each role (planners: the overview of their newest results)."""
+    if current_user.role == "planner":
+        return redirect(url_for("planner.index"))
+    return redirect(url_for(HOME[current_user.role]))
 
 
 @bp.route("/password", methods=["GET", "POST"])

@@ -30,6 +30,7 @@ def demo(host: str, port: int, no_serve: bool) -> None:
     from questionnaires import SHIPPED
     from survey_app.demo.accounts import ensure_demo_accounts
     from survey_app.demo.responses import ensure_demo_responses
+    from survey_app.demo.results import ensure_demo_results
     from survey_app.demo.seed import ensure_demo_city
     from survey_app.extensions import db
     from survey_app.services.access_codes import generate_codes
@@ -41,6 +42,8 @@ def demo(host: str, port: int, no_serve: bool) -> None:
         raise click.ClickException(f"the shipped questionnaire does not validate:\n{error}")
     city = ensure_demo_city(db.session, questionnaire)
     simulated = ensure_demo_responses(db.session, city.wave, questionnaire, city.first_class)
+    released = ensure_demo_results(db.session, city.wave, questionnaire,
+                                   current_app.config["MIN_GROUP_SIZE"])
     codes = generate_codes(db.session, city.first_class, DEMO_CODES)
     school = city.first_class.school
     accounts = ensure_demo_accounts(db.session, school, school.municipality)
@@ -50,6 +53,9 @@ def demo(host: str, port: int, no_serve: bool) -> None:
     click.echo(f"Database: {current_app.config['SQLALCHEMY_DATABASE_URI']}")
     click.echo(f"Wave: {city.wave.name} ({questionnaire.id} {questionnaire.version})"
                + (f", {simulated} simulated answered surveys added" if simulated else ""))
+    if released is not None:
+        click.echo(f"Results of {city.wave.name} computed and released to the planner "
+                   f"({released.responses} answered surveys)")
     click.echo(f"Unused pupil codes ({city.first_class.school.name}, class "
                f"{city.first_class.name}):")
     for code in codes:

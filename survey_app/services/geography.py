@@ -11,7 +11,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from survey_app.models import (Answer, District, Municipality, Region, Response, School,
-                               Wave, staff_municipalities)
+                               Wave, staff_municipalities, staff_regions)
 from survey_app.services import audit
 from survey_app.services.errors import InvalidInput
 
@@ -103,6 +103,14 @@ def delete_region(session: Session, actor_id: int, region_id: int) -> None:
         raise InvalidInput(ngettext("The region cannot be deleted: %(num)d wave covers it.",
                                     "The region cannot be deleted: %(num)d waves cover it.",
                                     waves))
+    planners = _count(session, select(staff_regions.c.user_id).where(
+        staff_regions.c.region_id == region.id))
+    if planners:
+        raise InvalidInput(ngettext(
+            "The region cannot be deleted: %(num)d planner account is assigned to it. "
+            "Change that account first.",
+            "The region cannot be deleted: %(num)d planner accounts are assigned to it. "
+            "Change those accounts first.", planners))
     audit.record(session, actor_id, "region.delete", region, name=region.name)
     session.delete(region)
     session.flush()

@@ -25,6 +25,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from analysis.enrolment_weights import weight_to_enrolment
+from analysis.estimation import survey_design
 from analysis.pipeline import analyse
 from analysis.questionnaire import DONT_KNOW, Questionnaire
 from analysis.scoring import score
@@ -108,21 +109,28 @@ def compute_results(session: Session, wave: Wave, questionnaire: Questionnaire, 
     if frame.empty:
         raise InvalidInput(_("The wave has no submitted answers yet; there is nothing to "
                              "compute."))
-    scored = score(frame, questionnaire)
+    scored = _prepared(score(frame, questionnaire))
+    weights, report = _enrolment_weights(session, wave, scored)
     step(_("answers read and scored"))
-    weighted, rows, notes = [], [], {}
+    homes = dict(session.execute(select(District.id, District.municipality_id)).all())
+    home = scored["district_id"].map(homes)
+    rows = []
     for municipality in municipalities:
-        part = scored[scored["municipality_id"] == municipality.id]
-        if part.empty:
-            step(municipality.name)
-            continue
-        table, weighting, report = _estimate(session, wave, questionnaire, part, min_group_size)
-        weighted.append(weighting)
-        if report:
-            notes[municipality.name] = report
-        rows += _rows(session, table, municipality.id)
+        # Pupils living in the municipality, and those who did not say where they live
+        # but go to school there: the municipality's "city" total.
+        part = scored[(home == municipality.id)
+                      | (home.isna() & (scored["municipality_id"] == municipality.id))]
+        if not part.empty:
+            try:
+                table = _estimate(questionnaire, part, weights, min_group_size)
+            except ValueError as error:  # the analysis library refuses the data: say why
+                raise InvalidInput(_("The results of %(municipality)s could not be computed: "
+                                     "%(error)s", municipality=municipality.name,
+                                     error=str(error))) from None
+            rows += _rows(session, table, municipality.id)
         step(municipality.name)
-    weighting = "enrolment" if weighted and all(w == "enrolment" for w in weighted) else "none"
+    notes = {"weighting": report} if report else {}
+    weighting = "enrolment" if weights is not None else "none"
     for old in session.scalars(select(ResultSet).where(ResultSet.wave_id == wave.id,
                                                        ResultSet.state == "draft")):
         session.delete(old)
@@ -133,7 +141,7 @@ def compute_results(session: Session, wave: Wave, questionnaire: Questionnaire, 
         questionnaire_version=questionnaire.version,
         questionnaire_hash=questionnaire.content_hash, min_group_size=min_group_size,
         design="schools", weighting=weighting, responses=len(frame),
-        notes=json.dumps({"weighting": notes}, ensure_ascii=False) if notes else None)
+        notes=json.dumps(notes, ensure_ascii=False, default=_plain) if notes else None)
     session.add(result)
     session.flush()
     if rows:
@@ -182,28 +190,48 @@ def enrolment_table(session: Session, wave: Wave, school_ids) -> pd.DataFrame | 
     return table.groupby(["school_id", "grade"], as_index=False)["pupils"].sum()
 
 
-def _estimate(session: Session, wave: Wave, questionnaire: Questionnaire, part: pd.DataFrame,
-              min_group_size: int) -> tuple[pd.DataFrame, str, list]:
-    """One municipality's published table, its weighting and the weighting report."""
-    data = part.copy()
+def _prepared(scored: pd.DataFrame) -> pd.DataFrame:
+    """Analysis columns: home district by id (or ``dont_know``), school by id."""
+    data = scored.copy()
     data["district"] = data["district_id"].astype("string").where(
         data["district_id"].notna(),
         data["district"].where(data["district"] == DONT_KNOW)).astype(object)
     data["school"] = data["school_id"].astype(str)
     data["grade"] = data["grade"].astype("Int64")
+    return data
+
+
+def _enrolment_weights(session: Session, wave: Wave, data: pd.DataFrame
+                       ) -> tuple[pd.Series | None, list]:
+    """Weights post-stratified to the classes' enrolment (school x grade), or ``None``.
+
+    Computed once for the whole wave, so that a municipality of a region
+    wave is a domain of the same weighted sample. ``None`` when a class has
+    no enrolled count. The report lists collapsed cells and cells without
+    respondents.
+    """
     enrolment = enrolment_table(session, wave, data["school_id"].dropna().unique())
-    report: list = []
-    if enrolment is not None and data["grade"].notna().all():
-        enrolment["school"] = enrolment.pop("school_id").astype(str)
+    if enrolment is None or data["grade"].isna().any():
+        return None, []
+    enrolment["school"] = enrolment.pop("school_id").astype(str)
+    try:
         design, cells = weight_to_enrolment(data, enrolment[["school", "grade", "pupils"]],
                                             cluster="school")
-        report = cells.astype(object).where(cells.notna(), None).to_dict("records")
-        weighting, source = "enrolment", design
-    else:
-        weighting, source = "none", data
-    table = analyse(source, questionnaire, by="district", cluster="school",
-                    min_n=min_group_size)
-    return table, weighting, report
+    except ValueError as error:
+        raise InvalidInput(_("The answers cannot be weighted to the enrolment: %(error)s",
+                             error=str(error))) from None
+    report = cells.astype(object).where(cells.notna(), None).to_dict("records")
+    return pd.Series(design.weights, index=data.index), report
+
+
+def _estimate(questionnaire: Questionnaire, part: pd.DataFrame, weights: pd.Series | None,
+              min_group_size: int) -> pd.DataFrame:
+    """One municipality's published table (weighted with fixed weights when there are any)."""
+    source = part
+    if weights is not None:
+        weighted = part.drop(columns="weight", errors="ignore").assign(weight=weights[part.index])
+        source = survey_design(weighted, cluster="school", weights="weight")
+    return analyse(source, questionnaire, by="district", cluster="school", min_n=min_group_size)
 
 
 def _rows(session: Session, table: pd.DataFrame, municipality_id: int) -> list[dict]:
@@ -225,6 +253,11 @@ def _rows(session: Session, table: pd.DataFrame, municipality_id: int) -> list[d
             row[column] = None if suppressed else _float(record.get(column))
         rows.append(row)
     return rows
+
+
+def _plain(value):
+    """JSON for numpy scalars in the weighting report."""
+    return value.item() if hasattr(value, "item") else str(value)
 
 
 def _float(value) -> float | None:

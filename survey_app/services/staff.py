@@ -80,34 +80,32 @@ def _refuse_choices_outside_role(role: str, school_ids: list[int], municipality_
 
 
 def _scope(session: Session, role: str, school_ids: Iterable[int],
-           municipality_ids: Iterable[int],
-           region_ids: Iterable[int] = ()) -> tuple[list[School], list[Municipality]]:
-    """The schools and municipalities of an account; ``region_ids`` add all of a region's.
+           municipality_ids: Iterable[int], region_ids: Iterable[int] = (),
+           ) -> tuple[list[School], list[Municipality], list[Region]]:
+    """The schools, municipalities and regions of an account.
 
-    A planner for a whole region gets every municipality the region has now (the
-    model links planners to municipalities only); one added to the region later is
-    assigned on the account page.
+    A planner for a whole region is linked to the region itself, so that a
+    municipality added to the region later is covered too; municipalities
+    chosen one by one come on top.
     """
     school_ids, municipality_ids, region_ids = (list(school_ids), list(municipality_ids),
                                                 list(region_ids))
     _refuse_choices_outside_role(role, school_ids, municipality_ids, region_ids)
-    if any(session.get(Region, i) is None for i in region_ids):
+    region_ids = list(dict.fromkeys(region_ids)) if role == "planner" else []
+    regions = [session.get(Region, i) for i in region_ids]
+    if None in regions:
         raise InvalidInput(_("Unknown region."), field="regions")
-    municipality_ids = list(dict.fromkeys([*municipality_ids, *session.scalars(
-        select(Municipality.id).where(Municipality.region_id.in_(region_ids))
-        .order_by(Municipality.id))])) if region_ids else list(municipality_ids)
     schools = [session.get(School, i) for i in school_ids] if role == "coordinator" else []
-    municipalities = ([session.get(Municipality, i) for i in municipality_ids]
+    municipalities = ([session.get(Municipality, i) for i in dict.fromkeys(municipality_ids)]
                       if role == "planner" else [])
     if None in schools or None in municipalities:
         raise InvalidInput(_("Unknown school or municipality."))
     if role == "coordinator" and not schools:
         raise InvalidInput(_("A coordinator needs at least one school."), field="schools")
-    if role == "planner" and not municipalities:
-        raise InvalidInput(_("A planner needs at least one municipality (a chosen region "
-                             "without municipalities adds none)."),
+    if role == "planner" and not municipalities and not regions:
+        raise InvalidInput(_("A planner needs at least one municipality or region."),
                            field="municipalities")
-    return schools, municipalities
+    return schools, municipalities, regions
 
 
 def create_user(session: Session, actor_id: int | None, email: str, role: str, password: str,
@@ -123,13 +121,15 @@ def create_user(session: Session, actor_id: int | None, email: str, role: str, p
         raise InvalidInput(_("An account with this e-mail address exists already."),
                            field="email")
     _check_password(password, email)
-    schools, municipalities = _scope(session, role, school_ids, municipality_ids, region_ids)
+    schools, municipalities, regions = _scope(session, role, school_ids, municipality_ids,
+                                              region_ids)
     user = StaffUser(email=email, role=role, password_hash=hash_password(password),
-                     schools=schools, municipalities=municipalities)
+                     schools=schools, municipalities=municipalities, regions=regions)
     session.add(user)
     session.flush()
     audit.record(session, actor_id, "user.create", user, email=email, role=role,
-                 schools=[s.id for s in schools], municipalities=[m.id for m in municipalities])
+                 schools=[s.id for s in schools], municipalities=[m.id for m in municipalities],
+                 regions=[r.id for r in regions])
     return user
 
 
@@ -148,12 +148,13 @@ def update_user(session: Session, actor_id: int, user: StaffUser, role: str, act
                            field="role")
     if new_password:
         _check_password(new_password, user.email, field="new_password")
-    schools, municipalities = _scope(session, role, school_ids, municipality_ids, region_ids)
+    schools, municipalities, regions = _scope(session, role, school_ids, municipality_ids,
+                                              region_ids)
     changes = {"role": role, "active": active, "schools": [s.id for s in schools],
                "municipalities": [m.id for m in municipalities],
-               "password_changed": bool(new_password)}
+               "regions": [r.id for r in regions], "password_changed": bool(new_password)}
     user.role, user.active = role, active
-    user.schools, user.municipalities = schools, municipalities
+    user.schools, user.municipalities, user.regions = schools, municipalities, regions
     if new_password:
         user.password_hash = hash_password(new_password)
     if new_password or not active:

@@ -42,3 +42,28 @@ def demo(app) -> Demo:
     """The demo city in the current backend."""
     with app.app_context():
         return make_demo()
+
+
+def release_demo_results(min_group_size: int = 10) -> int:
+    """Compute and release the demo wave's results; returns the result set's id."""
+    from sqlalchemy import select
+
+    from survey_app.models import Wave
+    from survey_app.services import results
+
+    wave = db.session.scalar(select(Wave).where(Wave.name == "Musterstadt 2026"))
+    stored = results.compute_results(db.session, wave, load(SHIPPED),
+                                     min_group_size=min_group_size)
+    results.release_results(db.session, None, stored)
+    db.session.commit()
+    return stored.id
+
+
+def add_planner(email: str, municipality_ids) -> None:
+    """A planner account for these municipalities (password: the staff tests' one)."""
+    from survey_app.models import Municipality
+
+    db.session.add(StaffUser(email=email, role="planner", password_hash=password_hash(),
+                             municipalities=[db.session.get(Municipality, i)
+                                             for i in municipality_ids]))
+    db.session.commit()

@@ -9,18 +9,28 @@ the database changes (checked through the audit log and the code states).
 
 from __future__ import annotations
 
+import datetime as dt
+import io
+import zipfile
+
+import pytest
 from sqlalchemy import func, select
 
 from survey_app.extensions import db
-from survey_app.models import AccessCode, AuditEvent, SchoolClass, StaffUser, Wave
-from tests.staff.conftest import SENTINEL, World, login, pupil_start, token_of
+from survey_app.models import (AccessCode, AuditEvent, Municipality, Region, ResultEstimate,
+                               ResultSet, SchoolClass, StaffUser, Wave)
+from tests.staff.conftest import (SENTINEL, World, login, make_world, password_hash,
+                                  pupil_start, token_of)
 
-BLUEPRINTS = ("auth", "admin", "school")
-ROLES = ("anonymous", "pupil", "coord_a", "coord_b", "planner", "admin")
-STAFF = {"coord_a", "coord_b", "planner", "admin"}
+BLUEPRINTS = ("auth", "admin", "school", "planner")
+ROLES = ("anonymous", "pupil", "coord_a", "coord_b", "planner", "planner_other", "admin")
+STAFF = {"coord_a", "coord_b", "planner", "planner_other", "admin"}
 EVERYONE = set(ROLES)
 ADMIN = {"admin"}
 SCHOOL_STAFF = {"admin", "coord_a", "coord_b"}
+PLANNERS = {"admin", "planner", "planner_other"}
+#: The world's municipality: its planner and admins; a planner of another one gets 404.
+ITS_PLANNER = {"admin", "planner"}
 
 #: endpoint -> list of (url arguments from the world, roles that may use it)
 CASES = {
@@ -67,6 +77,24 @@ CASES = {
                          (lambda w: {"class_id": w.class_b}, ADMIN)],
     "admin.delete_class": [(lambda w: {"class_id": w.class_b}, ADMIN)],
     "school.index": [(lambda w: {}, SCHOOL_STAFF)],
+    "planner.index": [(lambda w: {}, PLANNERS)],
+    "planner.overview": [
+        (lambda w: {"wave_id": w.wave_id, "municipality_id": w.municipality_id}, ITS_PLANNER),
+        (lambda w: {"wave_id": w.wave_id, "municipality_id": w.municipality_id,
+                    "measure": "life_satisfaction", "view": "difference", "sort": "n"},
+         ITS_PLANNER)],
+    "planner.download": [
+        (lambda w: {"wave_id": w.wave_id, "municipality_id": w.municipality_id, "fmt": fmt},
+         ITS_PLANNER) for fmt in ("csv", "xlsx")],
+    "planner.profile": [
+        (lambda w: {"wave_id": w.wave_id, "municipality_id": w.municipality_id,
+                    "district_id": w.districts[0]}, ITS_PLANNER),
+        (lambda w: {"wave_id": w.wave_id, "municipality_id": w.municipality_id,
+                    "district_id": w.districts[1]}, ITS_PLANNER)],
+    "planner.profile_download": [
+        (lambda w: {"wave_id": w.wave_id, "municipality_id": w.municipality_id,
+                    "district_id": w.districts[0], "fmt": fmt}, ITS_PLANNER)
+        for fmt in ("csv", "xlsx")],
     "school.wave": [(lambda w: {"wave_id": w.wave_id}, SCHOOL_STAFF)],
 }
 for _endpoint in ("school.school_class", "school.generate", "school.replace", "school.void",
@@ -82,6 +110,45 @@ PAYLOAD = {"count": "2", "state": "closed", "name": "Neu", "lost": "", "code": "
            "email": "new@example.org", "role": "admin", "password": "noch ein passwort",
            "region_id": "1", "municipality_id": "1", "school_id": "1", "grade": "5", "enrolled": "22",
            "content": "school,class,grade,enrolled\nTestschule,9z,9,20\n"}
+
+
+def add_released_results(world: World) -> None:
+    """Released results for the world's wave, and a planner of another municipality."""
+    wave = db.session.get(Wave, world.wave_id)
+    other = Municipality(name="Nachbarstadt", region=Region(name="Nachbarkreis"))
+    planner = StaffUser(email="planner-other@example.org", role="planner",
+                        password_hash=password_hash(), municipalities=[other])
+    stored = ResultSet(wave_id=wave.id, state="released",
+                       released_at=dt.datetime.now(dt.timezone.utc),
+                       questionnaire_id=wave.questionnaire_id,
+                       questionnaire_version=wave.questionnaire_version,
+                       questionnaire_hash=wave.questionnaire_hash, min_group_size=10,
+                       design="schools", weighting="enrolment", responses=40)
+    common = {"municipality_id": world.municipality_id, "group_var": "district",
+              "measure": "life_satisfaction", "statistic": "mean", "low_precision": False}
+    stored.estimates = [
+        ResultEstimate(**common, group_key=str(world.districts[0]),
+                       district_id=world.districts[0], n=25, estimate=3.4, se=0.1,
+                       ci_low=3.2, ci_high=3.6, diff_city=0.1, p_value=0.3, p_adjusted=0.6,
+                       suppressed=False),
+        ResultEstimate(**common, group_key=str(world.districts[1]),
+                       district_id=world.districts[1], suppressed=True,
+                       suppression_reason="n<10"),
+        ResultEstimate(**common, group_key="all", n=40, estimate=3.3, se=0.08, ci_low=3.1,
+                       ci_high=3.5, suppressed=False),
+    ]
+    db.session.add_all([other, planner, stored])
+    db.session.commit()
+    world.users["planner_other"], world.emails["planner_other"] = planner.id, planner.email
+
+
+@pytest.fixture
+def world(app) -> World:
+    """The staff test data, with released results and a planner of another municipality."""
+    with app.app_context():
+        made = make_world()
+        add_released_results(made)
+        return made
 
 
 def staff_rules(app):
@@ -104,7 +171,7 @@ def clients(app, world: World) -> dict:
     pupil_start(out["pupil"], world.codes_a[0])
     with out["pupil"].session_transaction() as session:
         assert "response_id" in session
-    for role in ("coord_a", "coord_b", "planner", "admin"):
+    for role in ("coord_a", "coord_b", "planner", "planner_other", "admin"):
         out[role] = app.test_client()
         assert login(out[role], world.emails[role]).status_code == 302
     return out
@@ -175,4 +242,14 @@ def test_no_answer_is_visible_on_any_staff_page(app, world):
     for url in urls:
         page = admin.get(url)
         assert page.status_code < 400, url
-        assert SENTINEL not in page.get_data(as_text=True), url
+        assert SENTINEL not in readable(page), url
+
+
+def readable(response) -> str:
+    """A response's text; for an XLSX download, the text of every part of the workbook."""
+    data = response.get_data()
+    if data[:2] == b"PK":
+        with zipfile.ZipFile(io.BytesIO(data)) as book:
+            return "".join(book.read(name).decode("utf-8", "replace")
+                           for name in book.namelist())
+    return data.decode("utf-8")
