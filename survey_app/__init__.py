@@ -25,7 +25,8 @@ from survey_app.logging_privacy import install_privacy_log_filter
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
 
 #: Blueprint packages, one per audience; each exposes ``bp``.
-BLUEPRINTS = ("survey_app.pupil", "survey_app.auth", "survey_app.admin", "survey_app.school")
+BLUEPRINTS = ("survey_app.pupil", "survey_app.auth", "survey_app.admin", "survey_app.school",
+              "survey_app.planner_insights", "survey_app.school_results")
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:

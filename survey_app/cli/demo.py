@@ -26,6 +26,7 @@ def demo(host: str, port: int, no_serve: bool) -> None:
     from analysis.questionnaire import QuestionnaireError, load
     from questionnaires import SHIPPED
     from survey_app.demo.accounts import ensure_demo_accounts
+    from survey_app.demo.indicators import ensure_demo_indicators
     from survey_app.demo.responses import ensure_demo_responses
     from survey_app.demo.seed import ensure_demo_city
     from survey_app.extensions import db
@@ -38,6 +39,7 @@ def demo(host: str, port: int, no_serve: bool) -> None:
         raise click.ClickException(f"the shipped questionnaire does not validate:\n{error}")
     city = ensure_demo_city(db.session, questionnaire)
     simulated = ensure_demo_responses(db.session, city.wave, questionnaire, city.first_class)
+    ensure_demo_indicators(db.session, city.wave, questionnaire)
     codes = generate_codes(db.session, city.first_class, DEMO_CODES)
     school = city.first_class.school
     accounts = ensure_demo_accounts(db.session, school, school.municipality)

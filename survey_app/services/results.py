@@ -33,6 +33,7 @@ from survey_app.models import (District, Municipality, ResultEstimate, ResultSet
 from survey_app.services import audit
 from survey_app.services.errors import InvalidInput
 from survey_app.services.frames import responses_frame
+from survey_app.services.results_groups import grouped_rows
 
 #: Columns of :class:`ResultEstimate` filled from the analysis table.
 NUMBER_COLUMNS = ("estimate", "se", "ci_low", "ci_high", "diff_city", "p_value", "p_adjusted",
@@ -123,6 +124,8 @@ def compute_results(session: Session, wave: Wave, questionnaire: Questionnaire, 
         rows += _rows(session, table, municipality.id)
         step(municipality.name)
     weighting = "enrolment" if weighted and all(w == "enrolment" for w in weighted) else "none"
+    # Schools (for their coordinators) and a region wave's municipality and region totals.
+    rows += grouped_rows(session, wave, questionnaire, scored, municipalities, min_group_size)
     for old in session.scalars(select(ResultSet).where(ResultSet.wave_id == wave.id,
                                                        ResultSet.state == "draft")):
         session.delete(old)

@@ -15,12 +15,13 @@ from survey_app.extensions import db
 from survey_app.models import AccessCode, AuditEvent, SchoolClass, StaffUser, Wave
 from tests.staff.conftest import SENTINEL, World, login, pupil_start, token_of
 
-BLUEPRINTS = ("auth", "admin", "school")
+BLUEPRINTS = ("auth", "admin", "school", "insights", "school_results")
 ROLES = ("anonymous", "pupil", "coord_a", "coord_b", "planner", "admin")
 STAFF = {"coord_a", "coord_b", "planner", "admin"}
 EVERYONE = set(ROLES)
 ADMIN = {"admin"}
 SCHOOL_STAFF = {"admin", "coord_a", "coord_b"}
+PLANNERS = {"admin", "planner"}
 
 #: endpoint -> list of (url arguments from the world, roles that may use it)
 CASES = {
@@ -66,6 +67,27 @@ CASES = {
     "school.index": [(lambda w: {}, SCHOOL_STAFF)],
     "school.wave": [(lambda w: {"wave_id": w.wave_id}, SCHOOL_STAFF)],
 }
+# Targeting, trends, region view, school results (issue 10, items 4-8). The world's planner
+# has the municipality, not its region: the region view is the admin's only.
+CASES.update({
+    "insights.insights": [(lambda w: {}, PLANNERS)],
+    "insights.indicators": [(lambda w: {}, PLANNERS)],
+    "insights.confirm_indicators": [(lambda w: {}, PLANNERS)],
+    "insights.region": [(lambda w: {"region_id": w.region_id}, ADMIN)],
+    "insights.region_download": [(lambda w: {"region_id": w.region_id, "fmt": "csv"}, ADMIN)],
+    "school_results.index": [(lambda w: {}, SCHOOL_STAFF)],
+})
+for _endpoint in ("insights.needs", "insights.scatter", "insights.trends"):
+    CASES[_endpoint] = [(lambda w: {"municipality_id": w.municipality_id}, PLANNERS)]
+    CASES[_endpoint + "_download"] = [
+        (lambda w: {"municipality_id": w.municipality_id, "fmt": "csv"}, PLANNERS),
+        (lambda w: {"municipality_id": w.municipality_id, "fmt": "xlsx"}, PLANNERS)]
+for _endpoint, _args in (("school_results.school", {}),
+                         ("school_results.school_download", {"fmt": "xlsx"})):
+    CASES[_endpoint] = [
+        (lambda w, a=_args: {"school_id": w.school_a, **a}, {"admin", "coord_a"}),
+        (lambda w, a=_args: {"school_id": w.school_b, **a}, {"admin", "coord_b"}),
+    ]
 for _endpoint in ("school.school_class", "school.generate", "school.replace", "school.void",
                   "school.void_unused", "school.class_state", "school.class_enrolled"):
     CASES[_endpoint] = [
@@ -172,4 +194,4 @@ def test_no_answer_is_visible_on_any_staff_page(app, world):
     for url in urls:
         page = admin.get(url)
         assert page.status_code < 400, url
-        assert SENTINEL not in page.get_data(as_text=True), url
+        assert SENTINEL.encode() not in page.get_data(), url  # bytes: XLSX downloads too
