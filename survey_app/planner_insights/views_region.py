@@ -71,7 +71,7 @@ def region_download(region_id: int, fmt: str):
         for column in columns:
             figure = column.figures.get(measure) if column.available else None
             if figure is None:
-                note = (_("fewer than %(k)d pupils or no figure", k=threshold())
+                note = (_("fewer than %(k)d pupils or no figure", k=column.threshold)
                         if column.available else _("no released results of this version"))
                 table.rows.append([label, column.name, column.wave, None, None, None, None,
                                    note])

@@ -46,12 +46,16 @@ def needs(municipality_id: int):
     return render_template("staff/planner/needs_matrix.html", municipality=municipality,
                            waves=waves, chosen=chosen, matrix=matrix, sort=sort,
                            questionnaire_missing=chosen is not None and questionnaire is None,
-                           alpha=targeting.ALPHA, threshold=threshold())
+                           alpha=targeting.ALPHA, threshold=_threshold(chosen))
 
 
-def _cell_text(state: str) -> str:
-    return {"worse": _("significantly worse"), "hidden": _("fewer than %(k)d pupils",
-                                                          k=threshold()),
+def _threshold(chosen) -> int:
+    """The threshold the shown results were computed with (the setting if none)."""
+    return chosen.result_set.min_group_size if chosen is not None else threshold()
+
+
+def _cell_text(state: str, k: int) -> str:
+    return {"worse": _("significantly worse"), "hidden": _("fewer than %(k)d pupils", k=k),
             "none": _("no figure"), "": ""}[state]
 
 
@@ -63,7 +67,7 @@ def needs_download(municipality_id: int, fmt: str):
     table = DownloadTable([_("District"), _("Marks")] + [label for _m, label in columns],
                           title=_("Needs matrix"))
     for row in matrix.rows if matrix is not None else []:
-        table.rows.append([row.district.name, row.marks] + [_cell_text(s) for s in row.cells])
+        table.rows.append([row.district.name, row.marks] + [_cell_text(s, _threshold(chosen)) for s in row.cells])
     wave = chosen.wave.name if chosen else ""
     return download_response(table, fmt, f"needs_{municipality.name}_{wave}", lang())
 
@@ -102,8 +106,8 @@ def _scatter(municipality_id: int):
 def scatter(municipality_id: int):
     """District estimates with intervals against a social indicator."""
     state = _scatter(municipality_id)
-    return render_template("staff/planner/scatter_indicator.html", threshold=threshold(),
-                           math=math, **state)
+    return render_template("staff/planner/scatter_indicator.html",
+                           threshold=_threshold(state["chosen"]), math=math, **state)
 
 
 @bp.route("/municipalities/<int:municipality_id>/scatter.<fmt>")

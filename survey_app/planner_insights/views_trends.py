@@ -48,8 +48,11 @@ def _trend(municipality_id: int) -> dict:
 @bp.route("/municipalities/<int:municipality_id>/trends")
 def trends(municipality_id: int):
     """A measure across the waves that defined it the same way."""
-    return render_template("staff/planner/trends_measure.html", threshold=threshold(),
-                           **_trend(municipality_id))
+    state = _trend(municipality_id)
+    waves = state["trend"].waves if state["trend"] else []
+    return render_template("staff/planner/trends_measure.html",
+                           threshold=waves[-1].result_set.min_group_size if waves
+                           else threshold(), **state)
 
 
 @bp.route("/municipalities/<int:municipality_id>/trends.<fmt>")
@@ -66,7 +69,8 @@ def trends_download(municipality_id: int, fmt: str):
         for released, point in zip(result.waves, series.points):
             if point is None:
                 table.rows.append([series.name, released.wave.name, None, None, None, None,
-                                   _("fewer than %(k)d pupils or no figure", k=threshold())])
+                                   _("fewer than %(k)d pupils or no figure",
+                                     k=released.result_set.min_group_size)])
             else:
                 table.rows.append([series.name, released.wave.name, point[3],
                                    download_number(point[0], share),

@@ -57,8 +57,11 @@ def _school(school_id: int) -> dict:
 @bp.route("/<int:school_id>")
 def school(school_id: int):
     """Every scale of the school beside the city, or why there is nothing to show."""
-    return render_template("staff/planner/school_results.html", threshold=threshold(),
-                           **_school(school_id))
+    state = _school(school_id)
+    result_set = state["result"].result_set
+    return render_template("staff/planner/school_results.html",
+                           threshold=result_set.min_group_size if result_set else threshold(),
+                           **state)
 
 
 @bp.route("/<int:school_id>.<fmt>")

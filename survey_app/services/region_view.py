@@ -30,6 +30,8 @@ class Column:
     wave: str | None
     figures: dict[str, Figure] = field(default_factory=dict)
     available: bool = True
+    #: The reporting threshold of the results shown.
+    threshold: int = 0
 
 
 @dataclass
@@ -95,7 +97,8 @@ def compare(session: Session, region: Region, qid: str, version: str) -> RegionC
             else:
                 continue
             if figures:
-                column = Column(municipality.name, wave.name, figures)
+                column = Column(municipality.name, wave.name, figures,
+                                threshold=result_set.min_group_size)
                 break
         columns.append(column)
     total = Column(region.name, None, available=False)
@@ -104,7 +107,8 @@ def compare(session: Session, region: Region, qid: str, version: str) -> RegionC
             figures = _figures(session, result_set, group_var="municipality",
                                municipality_id=None, group_key="all")
             if figures:
-                total = Column(region.name, wave.name, figures)
+                total = Column(region.name, wave.name, figures,
+                               threshold=result_set.min_group_size)
                 break
     return RegionComparison(columns, total)
 

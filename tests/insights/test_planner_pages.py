@@ -17,6 +17,7 @@ from survey_app.demo.indicators import INDICATOR, YEAR, ensure_demo_indicators
 from survey_app.extensions import db
 from survey_app.models import District, DistrictIndicator, Wave
 from tests.insights.conftest import logged_in, make_released
+from tests.staff.test_german_interface import english_left_over
 
 
 def _urls(r) -> list[str]:
@@ -83,6 +84,16 @@ def test_german_interface_gives_german_headers(app):
     data = planner.get(f"{base}/trends.csv?measure=life_satisfaction").data.decode("utf-8-sig")
     header = data.splitlines()[0].split(";")
     assert header[:4] == ["Gebiet", "Welle", "Schülerinnen und Schüler (n)", "Schätzwert"]
+    assert re.search(r"\n[^;\n]+;Musterstadt 2026;\d+;\d,\d+;", data)  # decimal commas
+    admin = logged_in(app, r.emails["admin"])
+    with admin.session_transaction() as session:
+        session["lang"] = "de"
+    for url in ("/planner/insights", "/planner/indicators", f"{base}/needs", f"{base}/scatter",
+                f"{base}/trends", f"/planner/regions/{r.region_id}",
+                f"/school/results/{r.school_ids[0]}", "/school/results/"):
+        page = admin.get(url)
+        assert page.status_code == 200 and '<html lang="de">' in page.text, url
+        assert english_left_over(page.text) == [], url
 
 
 def test_nobody_sees_another_citys_or_schools_results(app):
