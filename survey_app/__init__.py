@@ -27,7 +27,8 @@ MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
 
 #: Blueprint packages, one per audience; each exposes ``bp``.
 BLUEPRINTS = ("survey_app.pupil", "survey_app.auth", "survey_app.admin", "survey_app.school",
-              "survey_app.health", "survey_app.planner")
+              "survey_app.health", "survey_app.planner", "survey_app.planner_insights",
+              "survey_app.school_results")
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:

@@ -5,7 +5,7 @@ kept beside the district's code, and the places a city adds to a district
 (schools, parks, stations) let pupils find their district by a place they know.
 
 Revision ID: pupil8_0001
-Revises: d5457e8c0b3e
+Revises: staff8_0001
 Create Date: 2026-12-06 17:00:00
 """
 from alembic import op
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 
 revision = "pupil8_0001"
-down_revision = "d5457e8c0b3e"
+down_revision = "staff8_0001"
 branch_labels = None
 depends_on = None
 

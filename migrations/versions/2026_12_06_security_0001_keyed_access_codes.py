@@ -12,7 +12,7 @@ working under the old version. Take a backup before upgrading if a rollback
 may be needed (docs/security.md).
 
 Revision ID: security_0001
-Revises: d5457e8c0b3e
+Revises: planner2_0001
 Create Date: 2026-12-06 17:00:00
 
 """
@@ -24,7 +24,7 @@ from survey_app.services.access_codes import rehash_legacy
 
 # revision identifiers, used by Alembic.
 revision = 'security_0001'
-down_revision = 'd5457e8c0b3e'
+down_revision = 'planner2_0001'
 branch_labels = None
 depends_on = None
 

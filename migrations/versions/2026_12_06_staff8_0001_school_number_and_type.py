@@ -1,7 +1,7 @@
 """Schools: official school number (unique within a municipality) and school type.
 
 Revision ID: staff8_0001
-Revises: d5457e8c0b3e
+Revises: security_0001
 Create Date: 2026-12-06 17:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "staff8_0001"
-down_revision = "d5457e8c0b3e"
+down_revision = "security_0001"
 branch_labels = None
 depends_on = None
 

@@ -29,6 +29,7 @@ def demo(host: str, port: int, no_serve: bool) -> None:
     from analysis.questionnaire import QuestionnaireError, load
     from questionnaires import SHIPPED
     from survey_app.demo.accounts import ensure_demo_accounts
+    from survey_app.demo.indicators import ensure_demo_indicators
     from survey_app.demo.responses import ensure_demo_responses
     from survey_app.demo.results import ensure_demo_results
     from survey_app.demo.seed import ensure_demo_city
@@ -44,6 +45,7 @@ def demo(host: str, port: int, no_serve: bool) -> None:
     simulated = ensure_demo_responses(db.session, city.wave, questionnaire, city.first_class)
     released = ensure_demo_results(db.session, city.wave, questionnaire,
                                    current_app.config["MIN_GROUP_SIZE"])
+    ensure_demo_indicators(db.session, city.wave, questionnaire)
     codes = generate_codes(db.session, city.first_class, DEMO_CODES)
     school = city.first_class.school
     accounts = ensure_demo_accounts(db.session, school, school.municipality)

@@ -7,6 +7,7 @@ code, dates in order, states from a fixed list.
 
 from survey_app.models.audit import AuditEvent
 from survey_app.models.geography import District, Municipality, Region
+from survey_app.models.indicators import DistrictIndicator
 from survey_app.models.responses import Answer, Response
 from survey_app.models.results import ResultEstimate, ResultSet
 from survey_app.models.schools import School, SchoolClass
@@ -18,6 +19,7 @@ __all__ = [
     "Answer",
     "AuditEvent",
     "District",
+    "DistrictIndicator",
     "Municipality",
     "Region",
     "Response",

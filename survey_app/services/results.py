@@ -34,6 +34,7 @@ from survey_app.models import (District, Municipality, ResultEstimate, ResultSet
 from survey_app.services import audit
 from survey_app.services.errors import InvalidInput
 from survey_app.services.frames import responses_frame
+from survey_app.services.results_groups import grouped_rows
 
 #: Columns of :class:`ResultEstimate` filled from the analysis table.
 NUMBER_COLUMNS = ("estimate", "se", "ci_low", "ci_high", "diff_city", "p_value", "p_adjusted",
@@ -131,6 +132,8 @@ def compute_results(session: Session, wave: Wave, questionnaire: Questionnaire, 
         step(municipality.name)
     notes = {"weighting": report} if report else {}
     weighting = "enrolment" if weights is not None else "none"
+    # Schools (for their coordinators) and a region wave's municipality and region totals.
+    rows += grouped_rows(session, wave, questionnaire, scored, municipalities, min_group_size)
     for old in session.scalars(select(ResultSet).where(ResultSet.wave_id == wave.id,
                                                        ResultSet.state == "draft")):
         session.delete(old)

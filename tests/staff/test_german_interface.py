@@ -22,6 +22,8 @@ STAFF_SOURCES = [
     ("**/auth/**.py", "python"),
     ("**/admin/**.py", "python"),
     ("**/school/**.py", "python"),
+    ("**/planner_insights/**.py", "python"),
+    ("**/school_results/**.py", "python"),
     ("**/services/**.py", "python"),
     ("**/templates/staff/**.html", "jinja2"),
     ("**/templates/error.html", "jinja2"),

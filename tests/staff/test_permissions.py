@@ -22,7 +22,7 @@ from survey_app.models import (AccessCode, AuditEvent, Municipality, Region, Res
 from tests.staff.conftest import (SENTINEL, World, login, make_world, password_hash,
                                   pupil_start, token_of)
 
-BLUEPRINTS = ("auth", "admin", "school", "planner")
+BLUEPRINTS = ("auth", "admin", "school", "planner", "insights", "school_results")
 ROLES = ("anonymous", "pupil", "coord_a", "coord_b", "planner", "planner_other", "admin")
 STAFF = {"coord_a", "coord_b", "planner", "planner_other", "admin"}
 EVERYONE = set(ROLES)
@@ -97,6 +97,27 @@ CASES = {
         for fmt in ("csv", "xlsx")],
     "school.wave": [(lambda w: {"wave_id": w.wave_id}, SCHOOL_STAFF)],
 }
+# Targeting, trends, region view, school results (issue 10, items 4-8). The world's planner
+# has the municipality, not its region: the region view is the admin's only.
+CASES.update({
+    "insights.insights": [(lambda w: {}, PLANNERS)],
+    "insights.indicators": [(lambda w: {}, PLANNERS)],
+    "insights.confirm_indicators": [(lambda w: {}, PLANNERS)],
+    "insights.region": [(lambda w: {"region_id": w.region_id}, ADMIN)],
+    "insights.region_download": [(lambda w: {"region_id": w.region_id, "fmt": "csv"}, ADMIN)],
+    "school_results.index": [(lambda w: {}, SCHOOL_STAFF)],
+})
+for _endpoint in ("insights.needs", "insights.scatter", "insights.trends"):
+    CASES[_endpoint] = [(lambda w: {"municipality_id": w.municipality_id}, ITS_PLANNER)]
+    CASES[_endpoint + "_download"] = [
+        (lambda w: {"municipality_id": w.municipality_id, "fmt": "csv"}, ITS_PLANNER),
+        (lambda w: {"municipality_id": w.municipality_id, "fmt": "xlsx"}, ITS_PLANNER)]
+for _endpoint, _args in (("school_results.school", {}),
+                         ("school_results.school_download", {"fmt": "xlsx"})):
+    CASES[_endpoint] = [
+        (lambda w, a=_args: {"school_id": w.school_a, **a}, {"admin", "coord_a"}),
+        (lambda w, a=_args: {"school_id": w.school_b, **a}, {"admin", "coord_b"}),
+    ]
 for _endpoint in ("school.school_class", "school.generate", "school.replace", "school.void",
                   "school.void_unused", "school.class_state", "school.class_enrolled"):
     CASES[_endpoint] = [
