@@ -6,9 +6,11 @@ import hashlib
 import os
 import stat
 
-from flask_migrate import upgrade
+from alembic.script import ScriptDirectory
+from flask_migrate import stamp, upgrade
 from sqlalchemy import MetaData, select, update
 
+from survey_app import MIGRATIONS_DIR
 from survey_app.config import build_config
 from survey_app.extensions import db
 from survey_app.models import AccessCode
@@ -16,6 +18,9 @@ from survey_app.services.access_codes import code_hash, find_code, rehash_legacy
 from tests.conftest import make_app
 from tests.factories import small_city
 from tests.pupil.helpers import Pupil
+
+#: The data migration that turns plain SHA-256 code hashes into keyed ones.
+KEY_MIGRATION = "security_0001"
 
 
 def plain_sha256(code: str) -> str:
@@ -65,7 +70,10 @@ def test_codes_stored_as_plain_sha256_keep_working_after_the_migration(backend, 
         request.addfinalizer(lambda: drop_postgres_database(url))
     app = make_app(url, tmp_path / "instance")
     with app.app_context():
-        upgrade(revision="d5457e8c0b3e")  # the schema of the versions before the key
+        # A database of the version before the key: codes stored as plain SHA-256, and
+        # the migration history just before the key's data migration. (The schema is
+        # today's, so that later schema changes do not break this test.)
+        upgrade()
         city = small_city(codes=3)
         for code in city.codes:  # as the old version stored them
             db.session.execute(update(AccessCode)
@@ -73,7 +81,9 @@ def test_codes_stored_as_plain_sha256_keep_working_after_the_migration(backend, 
                                .values(code_hash=plain_sha256(code)))
         db.session.commit()
         assert find_code(db.session, city.codes[0]) is None  # not readable before migrating
-        upgrade()
+        stamp(revision=ScriptDirectory(MIGRATIONS_DIR).get_revision(KEY_MIGRATION).down_revision)
+        upgrade(revision=KEY_MIGRATION)
+        stamp()  # the later migrations are in the schema already
         stored = set(db.session.scalars(select(AccessCode.code_hash)))
         assert not any(plain_sha256(code) in stored for code in city.codes)
         assert all(find_code(db.session, code) is not None for code in city.codes)
