@@ -80,7 +80,8 @@ def decode_text(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")
 
 
-def _reader(text: str) -> csv.reader:
+def csv_reader(text: str) -> csv.reader:
+    """Rows of a spreadsheet's CSV export, with the delimiter its first line uses (, ; or tab)."""
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else \
         ("\t" if first.count("\t") > first.count(",") else ",")
@@ -90,7 +91,7 @@ def _reader(text: str) -> csv.reader:
 def preview_class_list(session: Session, wave_id: int, text: str) -> ClassListPreview:
     """Check a class list against a wave without changing anything."""
     wave = session.get(Wave, wave_id)
-    rows_in = [r for r in _reader(text) if any(cell.strip() for cell in r)]
+    rows_in = [r for r in csv_reader(text) if any(cell.strip() for cell in r)]
     if not rows_in:
         return ClassListPreview([], [_("The file is empty.")])
     header = [ALIASES.get(cell.strip().lower()) for cell in rows_in[0]]
