@@ -16,6 +16,7 @@ from flask import Flask
 from survey_app import models  # noqa: F401  (registers the tables with the metadata)
 from survey_app.auth import login_manager
 from survey_app.config import build_config
+from survey_app.converters import install as install_converters
 from survey_app.errors import register_error_handlers
 from survey_app.extensions import babel, csrf, db, limiter, migrate
 from survey_app.i18n import install_request_cached_gettext, select_locale
@@ -60,6 +61,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
     register_labels(app)
     install_security_headers(app)
+    install_converters(app)
     for package in BLUEPRINTS:
         app.register_blueprint(importlib.import_module(package).bp)
     return app

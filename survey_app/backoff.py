@@ -66,10 +66,15 @@ class Backoff:
     def _slot(self) -> RateLimitItem:
         return parse(current_app.config[self.slot])
 
+    def _ids(self, suffix: str, key: str) -> tuple[str, str]:
+        """Storage identifiers: installations sharing one Redis keep apart by prefix."""
+        prefix = current_app.config.get("RATELIMIT_KEY_PREFIX") or ""
+        return (f"{prefix}:{self.scope}{suffix}", key)
+
     def exhausted(self, key: str) -> bool:
         """Whether ``key`` has spent its failure budget (it is slowed now)."""
         strategy = limiter.limiter
-        return not all(strategy.test(item, self.scope, key) for item in self._budget())
+        return not all(strategy.test(item, *self._ids("", key)) for item in self._budget())
 
     @_fail_open(0.0)
     def admit(self, key: str, slot_key: str | None = None) -> float:
@@ -82,7 +87,7 @@ class Backoff:
         if not self.exhausted(key):
             return 0.0
         strategy, item = limiter.limiter, self._slot()
-        identifiers = (self.scope + ":slot", slot_key or key)
+        identifiers = self._ids(":slot", slot_key or key)
         if strategy.hit(item, *identifiers):
             return 0.0
         reset_at = strategy.get_window_stats(item, *identifiers).reset_time
@@ -93,14 +98,14 @@ class Backoff:
         """Count a failure (a wrong code, a wrong password) of ``key``."""
         strategy = limiter.limiter
         for item in self._budget():
-            strategy.hit(item, self.scope, key)
+            strategy.hit(item, *self._ids("", key))
 
     @_fail_open(None)
     def reset(self, key: str) -> None:
         """Forget ``key``'s failures (after a successful login)."""
         strategy = limiter.limiter
         for item in self._budget():
-            strategy.clear(item, self.scope, key)
+            strategy.clear(item, *self._ids("", key))
 
 
 def retry_after(seconds: float) -> str:

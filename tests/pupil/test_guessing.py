@@ -94,3 +94,30 @@ def test_valid_codes_get_in_while_the_rate_limit_store_is_down(sqlite_app, caplo
     assert refused.status_code == 200 and "Diesen Code kennen wir nicht" in refused.text
     assert try_code(app.test_client(), city.codes[0], SCHOOL).status_code == 303
     assert "rate-limit store unreachable" in caplog.text and SCHOOL not in caplog.text
+
+
+def test_installations_sharing_one_redis_keep_their_counts_apart(sqlite_app):
+    import redis
+
+    url = "redis://127.0.0.1:6379/11"
+    try:
+        server = redis.Redis.from_url(url, socket_connect_timeout=1)
+        server.flushdb()
+    except redis.RedisError as error:
+        pytest.skip(f"Redis not reachable: {error}")
+    settings = {"RATELIMIT_STORAGE_URI": url, "RATELIMIT_CODE_ENTRY_TOTAL": "2 per minute",
+                "RATELIMIT_CODE_RETRY_TOTAL": "1 per hour"}
+    try:
+        city_a = sqlite_app(RATELIMIT_KEY_PREFIX="stadt-a", **settings)
+        with city_a.app_context():
+            small_city(codes=1)
+        statuses = [try_code(city_a.test_client(), "ZZZZ-ZZZZ-ZZ", f"192.0.2.{n}").status_code
+                    for n in range(4)]
+        assert statuses == [200, 200, 200, 429]  # budget of two, one slot, then wait
+        city_b = sqlite_app(RATELIMIT_KEY_PREFIX="stadt-b", **settings)
+        with city_b.app_context():
+            small_city(codes=1)
+        assert try_code(city_b.test_client(), "ZZZZ-ZZZZ-ZZ", "192.0.2.9").status_code == 200
+    finally:
+        server.flushdb()
+        server.close()

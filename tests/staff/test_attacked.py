@@ -146,3 +146,23 @@ def test_only_failed_logins_count_and_a_success_resets(app, world):
     assert _login(other, email, "falsch", "198.51.100.32").status_code == 200  # the slot
     waiting = _login(other, email, PASSWORD, "198.51.100.32")
     assert waiting.status_code == 429 and int(waiting.headers["Retry-After"]) > 60
+
+
+def test_huge_ids_in_any_address_are_not_found_never_a_500(app, admin):
+    from werkzeug.routing import IntegerConverter
+
+    checked = []
+    for rule in app.url_map.iter_rules():
+        converters = rule._converters
+        if not rule.arguments or not all(isinstance(converters[name], IntegerConverter)
+                                         for name in rule.arguments):
+            continue
+        url = rule.rule
+        for name in rule.arguments:
+            url = url.replace(f"<int:{name}>", "9" * 25)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            result = admin.open(url, method=method)
+            checked.append((method, url, result.status_code))
+    assert len(checked) >= 10
+    assert [c for c in checked if c[2] >= 500] == []
+    assert all(status in (302, 400, 404) for _m, _u, status in checked), checked
