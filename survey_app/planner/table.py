@@ -24,7 +24,8 @@ def overview_table(view: Overview) -> tuple[list[str], list[list], list[str]]:
     share = view.measure.statistic == "share"
     unit = " (%)" if share else ""
     headers = [_("District code"), _("District"), _("n"), _("Estimate") + unit,
-               _("%(level)s interval, lower", level="95 %") + unit, _("%(level)s interval, upper", level="95 %") + unit,
+               _("%(level)s interval, lower", level="95 %") + unit,
+               _("%(level)s interval, upper", level="95 %") + unit,
                _("Difference from the city") + (_(" (percentage points)") if share else ""),
                _("Adjusted p-value"), _("Significant (adjusted p < 0.05)"),
                _("Small-area estimate") + unit, _("Small-area estimate, root MSE") + unit,

@@ -57,6 +57,8 @@ def test_overview_shows_map_city_table_and_provenance(app, demo, planner):
     assert landing.status_code == 200
     page = landing.text
     assert 'class="choropleth"' in page and page.count("<path ") == len(names)
+    assert page.count(f"/planner/waves/{demo.wave_id}/municipalities/{demo.municipality_id}"
+                      "/districts/") == 2 * len(names)  # map and table link to the profiles
     assert "Wellbeing index: Thriving" in page  # the default measure, labelled from the definition
     assert f"from {demo.responses} answered surveys" in page and "minimum group size 10" in page
     for name in names:

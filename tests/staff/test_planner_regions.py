@@ -24,7 +24,8 @@ def _municipalities(app, region_id: int) -> set[int]:
             Municipality.region_id == region_id)))
 
 
-def test_planner_of_a_region_sees_every_municipality_also_ones_added_later(app, admin, world):  # noqa: F811
+def test_region_planner_sees_every_municipality_also_ones_added_later(app, admin,  # noqa: F811
+                                                                      world):
     post(admin, "/admin/municipalities", region_id=world.region_id, name="Zweitstadt")
     form = admin.get("/admin/users/new").text
     assert "every municipality of the region, also ones added later" in form
