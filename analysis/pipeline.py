@@ -53,7 +53,7 @@ def measures(questionnaire: Questionnaire) -> tuple[list[str], dict[str, list[st
 def analyse(data, questionnaire: Questionnaire, *, by: str = "district", cluster: str = "school",
             min_n: int = 10, adjust: str = "holm", small_area: bool = True,
             design: str | None = None, enrolment: pd.DataFrame | None = None,
-            df_rule: str | None = None) -> pd.DataFrame:
+            df_rule: str | None = None, ci_method: str = "beta") -> pd.DataFrame:
     """Published estimates of every scale and category by group, compared with the city.
 
     Parameters
@@ -69,6 +69,9 @@ def analyse(data, questionnaire: Questionnaire, *, by: str = "district", cluster
     df_rule : {"effective", "r"} or None
         Degrees of freedom of the intervals (see
         :func:`analysis.estimation.survey_design`); ``None``: the design's.
+    ci_method : {"beta", "logit"}
+        Interval of the shares: Korn-Graubard (default) or logit
+        (:func:`analysis.estimation.survey_shares_by`).
     questionnaire : Questionnaire
     by : str
         Group column (home district by default).
@@ -122,7 +125,8 @@ def analyse(data, questionnaire: Questionnaire, *, by: str = "district", cluster
     if missing:
         raise ValueError(f"the responses are not scored (no column {missing[0]!r}); "
                          "run analysis.scoring.score first")
-    estimates = compare_to_city(data, measures=means, categories=shares, by=by, adjust=adjust)
+    estimates = compare_to_city(data, measures=means, categories=shares, by=by, adjust=adjust,
+                                ci_method=ci_method)
     if small_area:
         estimates = add_small_area_estimates(estimates, by)
     published = apply_disclosure_control(estimates, min_n=min_n)
