@@ -44,7 +44,7 @@ def element_stats(design, cols, gcodes, n_groups, stats_type, with_all, combine)
     key = h * k + gcodes
     n_keys = n_strata * k
     w = design.weights
-    per = {name: np.empty((n_strata, k + 0, len(cols))) for name in _SUMS}
+    per = {name: np.empty((n_strata, k, len(cols))) for name in _SUMS}
     for m, col in enumerate(cols):
         for name, values in zip(_SUMS, _sums(key, n_keys, col, w)):
             per[name][:, :, m] = values.reshape(n_strata, k)
