@@ -54,7 +54,8 @@ def measures(questionnaire: Questionnaire) -> tuple[list[str], dict[str, list[st
 def analyse(data, questionnaire: Questionnaire, *, by: str | Sequence[str] = "district",
             cluster: str = "school", min_n: int = 10, adjust: str = "holm",
             small_area: bool = True, design: str | None = None,
-            enrolment: pd.DataFrame | None = None, df_rule: str | None = None) -> pd.DataFrame:
+            enrolment: pd.DataFrame | None = None, df_rule: str | None = None,
+            ci_method: str = "beta") -> pd.DataFrame:
     """Published estimates of every scale and category by group, compared with the city.
 
     Parameters
@@ -70,6 +71,9 @@ def analyse(data, questionnaire: Questionnaire, *, by: str | Sequence[str] = "di
     df_rule : {"effective", "r"} or None
         Degrees of freedom of the intervals (see
         :func:`analysis.estimation.survey_design`); ``None``: the design's.
+    ci_method : {"beta", "logit"}
+        Interval of the shares: Korn-Graubard (default) or logit
+        (:func:`analysis.estimation.survey_shares_by`).
     questionnaire : Questionnaire
     by : str or sequence of str
         Group column (home district by default), or several (e.g.
@@ -137,8 +141,8 @@ def analyse(data, questionnaire: Questionnaire, *, by: str | Sequence[str] = "di
         raise ValueError(f"the responses are not scored (no column {missing[0]!r}); "
                          "run analysis.scoring.score first")
     estimates = pd.concat([compare_to_city(data, measures=means, categories=shares, by=column,
-                                           adjust=adjust) for column in groupings],
-                          ignore_index=True)
+                                           adjust=adjust, ci_method=ci_method)
+                           for column in groupings], ignore_index=True)
     # Disclosure control first, over every grouping at once (linked tables); groups
     # it hides must not influence any published figure, so the p-value family and
     # the small-area model use published groups only.

@@ -15,7 +15,8 @@ draws samples from it the way that design assumes the pupils came to answer:
 * ``classes`` - every one of 12 schools takes part, with 3 of its 40 classes
   drawn at random (classes as clusters within schools).
 
-Each replication estimates a scale mean and a share by district with
+Each replication estimates a scale mean and a share by district (the share's
+interval as published: Korn-Graubard; for comparison also the logit interval) with
 :func:`analysis.designs.build_design` and
 :func:`analysis.estimation.compare_to_city`, once with the default degrees of
 freedom (``df_rule="effective"``: Kish's effective number of sampling units
@@ -48,7 +49,7 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _ROOT / "bench
 sys.path.insert(0, str(_ROOT))
 
 from analysis.designs import build_design  # noqa: E402
-from analysis.estimation import compare_to_city  # noqa: E402
+from analysis.estimation import compare_to_city, survey_shares_by  # noqa: E402
 
 N_DISTRICTS = 10
 SHIFTED = "D01"            # the district whose true mean is 0.2 SD above the others
@@ -156,16 +157,19 @@ def run_design(name: str, replications: int, seed: int) -> list[dict]:
     rng = np.random.default_rng(seed)
     make_population, draw = MODELS[name]
     pop, cells = make_population(rng)
-    truth = {"score": pop.groupby("district")["score"].mean(),
-             "flag=yes": pop.assign(v=pop["flag"] == "yes").groupby("district")["v"].mean()}
+    share = pop.assign(v=pop["flag"] == "yes").groupby("district")["v"].mean()
+    truth = {"score": pop.groupby("district")["score"].mean(), "flag=yes": share,
+             "flag=yes (logit)": share}
     tallies = {(rule, m): [0, 0, 0] for rule in ("effective", "r") for m in truth}
     power = {rule: 0 for rule in ("effective", "r")}
     for _ in range(replications):
         sample, enrolment = draw(rng, pop, cells)
         design = build_design(sample, name, enrolment).design
         for rule in ("effective", "r"):
-            res = compare_to_city(replace(design, df_rule=rule), measures="score",
-                                  categories={"flag": ["yes"]})
+            ruled = replace(design, df_rule=rule)
+            res = compare_to_city(ruled, measures="score", categories={"flag": ["yes"]})
+            logit = survey_shares_by(ruled, {"flag": ["yes"]}, ci_method="logit")
+            res = pd.concat([res, logit.assign(measure="flag=yes (logit)")], ignore_index=True)
             res = res[res["group"] != "all"]
             for measure, true in truth.items():
                 rows = res[res["measure"] == measure]
@@ -182,8 +186,8 @@ def run_design(name: str, replications: int, seed: int) -> list[dict]:
     for (rule, measure), (hits, formed, missing) in tallies.items():
         low, high = stats.beta.ppf(0.025, hits, formed - hits + 1), \
             stats.beta.ppf(0.975, hits + 1, formed - hits)
-        rows.append({"design": name, "df_rule": rule,
-                     "statistic": "mean" if measure == "score" else "share",
+        statistic = {"score": "mean", "flag=yes": "share"}.get(measure, "share (logit)")
+        rows.append({"design": name, "df_rule": rule, "statistic": statistic,
                      "intervals": formed, "no_interval": missing, "coverage": hits / formed,
                      "cov_low": low, "cov_high": high,
                      "power_0.2sd": power[rule] / replications if measure == "score" else np.nan})
@@ -207,7 +211,7 @@ def main(argv=None) -> int:
     table = pd.DataFrame(results)
     with pd.option_context("display.width", 120, "display.float_format", "{:.3f}".format):
         print(table.to_string(index=False))
-    effective = table[table["df_rule"] == "effective"]
+    effective = table[(table["df_rule"] == "effective") & (table["statistic"] != "share (logit)")]
     inside = effective["coverage"].between(0.94, 0.96)
     print(f"\ncoverage of every design's means and shares within 94-96 % (effective df): "
           f"{'yes' if inside.all() else 'NO'}")

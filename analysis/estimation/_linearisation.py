@@ -24,11 +24,12 @@ class _DomainStats:
     estimate: np.ndarray        # (G+1, M)
     variance: np.ndarray        # (G+1, M)
     n: np.ndarray               # (G+1, M) pupils with a value
-    psu_totals: np.ndarray      # (P, G+1, M) linearised (calibration-residual) totals
+    psu_totals: np.ndarray | None  # (P, G+1, M) linearised totals (None: element design)
     df: np.ndarray              # (G+1,) degrees of freedom by the design's df rule
     n_rows: np.ndarray          # (G+1,) nrow() of the group's subset design
     n_psu: np.ndarray           # (G+1, M) PSUs with a value of the measure in the group
     df_r: np.ndarray            # (G+1,) R degf of the group's subset design
+    strata_sums: dict | None = None  # element designs: weighted sums per (stratum, group)
 
 
 def _with_all(a: np.ndarray, n_groups: int) -> np.ndarray:
@@ -94,7 +95,20 @@ def _stratum_variance(design: SurveyDesign, t: np.ndarray, n_sub: np.ndarray | N
     flat = t.reshape(t.shape[0], -1)
     member = _membership(h_of_p, len(n_h))
     tot, ss = (member @ flat).reshape(shape), (member @ flat ** 2).reshape(shape)
-    nh = n_h.reshape((-1,) + (1,) * (t.ndim - 1)).astype(float)
+    return combine_strata(design, tot, ss, n_sub)
+
+
+def combine_strata(design: SurveyDesign, tot: np.ndarray, ss: np.ndarray,
+                   n_sub: np.ndarray | None) -> np.ndarray:
+    """The variance from per-stratum sums (H, ...) of PSU totals ``tot`` and squares ``ss``.
+
+    R's ``onestrat`` per stratum: centring (or not, for lonely PSUs), the
+    ``n/(n-1)`` factor, the finite population correction, and the lonely-PSU
+    rules; ``n_sub`` as in :func:`_stratum_variance`.
+    """
+    n_h = design.psu_per_stratum
+    shape = tot.shape
+    nh = n_h.reshape((-1,) + (1,) * (tot.ndim - 1)).astype(float)
     if n_sub is None:
         n_sub = np.broadcast_to(nh, shape)
     centred = ss - tot ** 2 / nh
@@ -127,6 +141,11 @@ def domain_stats(design: SurveyDesign, cols: list[np.ndarray], gcodes: np.ndarra
     the domain of that measure (R ``na.rm=TRUE``); groups are domains of the
     whole design (R ``svyby`` on subsets that keep the full design's PSU counts).
     """
+    if design.cluster is None and design.calibration is None:
+        from ._elements import element_stats   # one row per PSU: sums per stratum suffice
+
+        return element_stats(design, cols, gcodes, n_groups, _DomainStats, _with_all,
+                             combine_strata)
     k, p, m_count = n_groups + 1, design.n_psu, len(cols)
     w = design.weights
     unweighted = bool(np.all(w == 1.0))
@@ -172,3 +191,12 @@ def domain_stats(design: SurveyDesign, cols: list[np.ndarray], gcodes: np.ndarra
 def contrast_variance(design: SurveyDesign, t: np.ndarray) -> np.ndarray:
     """Variance of a linear combination whose PSU totals are ``t`` (full design)."""
     return _stratum_variance(design, t, None)
+
+
+def city_contrast_variance(design: SurveyDesign, st: _DomainStats, g: int) -> np.ndarray:
+    """Variance (g, M) of each group's mean minus the whole sample's, in the same design."""
+    if st.psu_totals is not None:
+        return contrast_variance(design, st.psu_totals[:, :g] - st.psu_totals[:, g:])
+    from ._elements import element_contrast_variance
+
+    return element_contrast_variance(design, st.strata_sums, g, combine_strata)

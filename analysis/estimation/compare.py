@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 from ._frames import ALL, as_design
-from ._linearisation import contrast_variance
+from ._linearisation import city_contrast_variance
 from .estimates import _means, _shares
 
 _METHODS = {"holm": "holm", "bh": "bh", "fdr_bh": "bh", "bonferroni": "bonferroni",
@@ -86,7 +86,7 @@ def _t_test(diff, se, df):
 def _city_contrast(design, st, g):
     """Group-minus-city differences (g, M) and their linearised standard errors."""
     diff = st.estimate[:g] - st.estimate[g]
-    var = contrast_variance(design, st.psu_totals[:, :g] - st.psu_totals[:, g:])
+    var = city_contrast_variance(design, st, g)
     return diff, np.sqrt(var)
 
 

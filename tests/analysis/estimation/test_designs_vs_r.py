@@ -98,3 +98,23 @@ def test_census_weights_and_cells_match_r(fixture_city):
     assert_allclose(census.weights, ref["census"], rtol=1e-12)
     assert_allclose(_design("schools", fixture_city).weights, ref["schools"], rtol=1e-10)
     assert census.name == "census" and census.degf == len(ref) - ref["cell"].nunique()
+
+
+@pytest.mark.parametrize("lonely", ["adjust", "average", "certainty"])
+@pytest.mark.parametrize("df_rule", ["effective", "r"])
+def test_pupils_as_units_give_the_same_figures_without_the_pupil_by_district_array(
+        fixture_city, lonely, df_rule):
+    """The census design's short path (sums per cell) equals the general one (one PSU a row)."""
+    data = _design("census", fixture_city).data.assign(
+        row=np.arange(len(fixture_city[0])))
+    from analysis.estimation import survey_design
+
+    short = survey_design(data, cluster=None, strata="_cell", fpc="_enrolled",
+                          lonely_psu=lonely, df_rule=df_rule)
+    general = survey_design(data, cluster="row", strata="_cell", fpc="_enrolled",
+                            lonely_psu=lonely, df_rule=df_rule)
+    a = compare_to_city(short, measures="life_satisfaction", categories=SHARES)
+    b = compare_to_city(general, measures="life_satisfaction", categories=SHARES)
+    assert len(a) == 28
+    cols = ["estimate", "se", "df", "ci_low", "ci_high", "diff_city", "p_value"]
+    assert_allclose(a[cols].to_numpy(float), b[cols].to_numpy(float), rtol=1e-9, atol=1e-14)
