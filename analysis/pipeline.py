@@ -51,7 +51,8 @@ def measures(questionnaire: Questionnaire) -> tuple[list[str], dict[str, list[st
 
 def analyse(data, questionnaire: Questionnaire, *, by: str | Sequence[str] = "district",
             cluster: str = "school", min_n: int = 10, adjust: str = "holm",
-            small_area: bool = True) -> pd.DataFrame:
+            small_area: bool = True, previous: Sequence = (),
+            withdrawn: pd.DataFrame | None = None) -> pd.DataFrame:
     """Published estimates of every scale and category by group, compared with the city.
 
     Parameters
@@ -75,6 +76,14 @@ def analyse(data, questionnaire: Questionnaire, *, by: str | Sequence[str] = "di
     small_area : bool
         Add the Fay-Herriot EBLUP of each group mean (:data:`SMALL_AREA_COLUMNS`:
         estimate, root MSE, shrinkage factor) beside the direct estimate.
+    previous : sequence of analysis.releases.Release
+        Earlier releases of this wave (their published tables and the
+        ``response_id`` they counted): the new figures are protected against
+        differencing with them (:func:`analysis.releases.protect_release`,
+        which may raise :class:`analysis.releases.ReleaseRefused`). ``data``
+        then needs a ``response_id`` column.
+    withdrawn : pandas.DataFrame, optional
+        Rows of pupils counted by an earlier release whose answers are gone.
 
     Returns
     -------
@@ -123,7 +132,12 @@ def analyse(data, questionnaire: Questionnaire, *, by: str | Sequence[str] = "di
     # Disclosure control first, over every grouping at once (linked tables); groups
     # it hides must not influence any published figure, so the p-value family and
     # the small-area model use published groups only.
-    published = apply_disclosure_control(estimates, min_n=min_n, units=frame[groupings])
+    if previous:
+        from analysis.releases import protect_release
+
+        published = protect_release(estimates, frame, previous, min_n=min_n, withdrawn=withdrawn)
+    else:
+        published = apply_disclosure_control(estimates, min_n=min_n, units=frame[groupings])
     published = readjust_published(published, adjust)
     if small_area:
         for column in groupings:
