@@ -35,6 +35,7 @@ def apply_disclosure_control(
     units: pd.DataFrame | None = None,
     crossed: Sequence[str] = (),
     locked: str | None = None,
+    alike: Sequence[Sequence[str]] = (),
 ) -> pd.DataFrame:
     """Suppress small and derivable cells of an estimates table; flag imprecise ones.
 
@@ -80,6 +81,12 @@ def apply_disclosure_control(
         cell of fewer than ``min_n`` pupils must not be derivable either.
         Releases use it with one column per release saying which pupils it
         was computed from: see :mod:`analysis.releases`.
+    alike : sequence of sequences of str
+        Measures that count the same pupils (a scale's mean and its category
+        shares: their ``n`` are equal), hidden alike: a group hidden for one is
+        hidden for all, or its ``n`` published with one would give it away for
+        the other. (Hiding more never makes a hidden figure recoverable, and
+        each group added this way is protected in the measure that hid it.)
     locked : str, optional
         Boolean column of rows whose state is final (published or hidden in
         an earlier release): never hidden now, never primary-suppressed
@@ -203,6 +210,13 @@ def apply_disclosure_control(
         hidden = complete_suppression(system, set(np.flatnonzero(reason[rows] != "").tolist()),
                                       set(np.flatnonzero(fixed[rows]).tolist()))
         extra = [rows[i] for i in sorted(hidden) if reason[rows[i]] == ""]
+        reason[extra] = "complementary"
+
+    for family in alike:
+        members = measures.isin(list(family)).to_numpy()
+        tags = [(tuple(frame[c].iloc[i] for c in separate), keys[i]) for i in range(len(out))]
+        hidden_groups = {tags[i] for i in np.flatnonzero(members & (reason != ""))}
+        extra = [i for i in np.flatnonzero(members & (reason == "") & ~fixed) if tags[i] in hidden_groups]
         reason[extra] = "complementary"
 
     suppressed = reason != ""

@@ -132,12 +132,14 @@ def analyse(data, questionnaire: Questionnaire, *, by: str | Sequence[str] = "di
     # Disclosure control first, over every grouping at once (linked tables); groups
     # it hides must not influence any published figure, so the p-value family and
     # the small-area model use published groups only.
+    alike = [(s.id, f"{s.id}_category") for s in questionnaire.scales]  # the same pupils' n
     if previous:
         from analysis.releases import protect_release
 
-        published = protect_release(estimates, frame, previous, min_n=min_n, withdrawn=withdrawn)
+        published = protect_release(estimates, frame, previous, min_n=min_n, withdrawn=withdrawn,
+                                    alike=alike)
     else:
-        published = apply_disclosure_control(estimates, min_n=min_n, units=frame[groupings])
+        published = apply_disclosure_control(estimates, min_n=min_n, units=frame[groupings], alike=alike)
     published = readjust_published(published, adjust)
     if small_area:
         for column in groupings:

@@ -216,6 +216,11 @@ def test_linked_tables_of_one_release_reveal_nothing(questionnaire, seed, min_n)
     published = analyse(pupils, questionnaire, by=GROUPINGS, min_n=min_n)
     assert published["suppressed"].sum() > 20
     assert attack([(pupils, published)], GROUPINGS, min_n, questionnaire) == []
+    # a scale's mean and its category shares count the same pupils: hidden alike,
+    # or the n published with one would give away the other's hidden n
+    scale = published["measure"].str.partition("=")[0].str.removesuffix("_category")
+    hidden = published.groupby([published["group_var"], published["group"].astype(str), scale])["suppressed"]
+    assert (hidden.nunique() == 1).all()
 
 
 def test_positive_control_tables_protected_one_by_one_are_solved(questionnaire):
