@@ -225,7 +225,10 @@ def compare_with_previous(table: pd.DataFrame, previous: pd.DataFrame,
     :func:`analyse`); rows suppressed in either wave get no comparison, so
     nothing hidden is revealed by a difference. The waves are independent
     samples (:func:`analysis.estimation.compare_waves`); p-values are adjusted
-    across the groups of each measure.
+    across the groups of each measure. Different waves are different answers,
+    so a difference covers the pupils of both; an earlier computation of the
+    same wave is refused (its differences could isolate a few late or
+    withdrawn pupils: see :func:`analysis.releases.protect_release`).
 
     Examples
     --------
@@ -236,6 +239,13 @@ def compare_with_previous(table: pd.DataFrame, previous: pd.DataFrame,
     >>> compare_with_previous(now, before)["diff_previous"].round(6).tolist()
     [0.4, nan]
     """
+    from analysis.releases import same_pupils
+
+    repeated = same_pupils(table, previous)
+    if repeated:
+        raise ValueError(f"the previous estimates are another computation of this wave, not a previous "
+                         f"wave ({len(repeated)} groups, e.g. {repeated[0][1]!r}, have identical figures): "
+                         "compare releases of one wave with analyse(previous=...) instead")
     keys = ["group_var", "group", "measure", "statistic"]
     previous = previous.copy()
     for column in keys:

@@ -340,3 +340,16 @@ def test_refuse_instead_of_hiding_more(small):
     assert again["suppressed"].tolist() == same["suppressed"].tolist()
     with pytest.raises(ValueError, match="neither in pupils nor in withdrawn"):
         protect_release(estimates, before, [Release(first, set(pupils["response_id"]))])
+
+
+def test_previous_wave_comparison_refuses_a_computation_of_the_same_wave(small):
+    from analysis.pipeline import compare_with_previous
+
+    pupils = demo_wave(small, 1)
+    before = pupils[~pupils["response_id"].isin(late_class(pupils))]
+    first, second = release(before, small, 10), release(pupils, small, 10)
+    with pytest.raises(ValueError, match="another computation of this wave"):
+        compare_with_previous(second, first)
+    other = demo_wave(small, 2)  # another wave: different answers, compared
+    compared = compare_with_previous(second, release(other, small, 10))
+    assert compared["diff_previous"].notna().any()
