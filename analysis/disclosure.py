@@ -128,12 +128,22 @@ def apply_disclosure_control(
     cell in a row that adds up to a published total"; in a two-way table it
     is "every suppressed cell lies on a cycle of suppressed cells".
 
+    With ``units``, the tables of several groupings are one system: nested
+    groupings add "a Sozialraum is the sum of its districts", and pupils
+    without a value of a grouping form an unpublished group. With ``crossed``
+    and ``locked`` the tables of earlier releases join it
+    (:func:`analysis.releases.protect_release`).
+
     Not defended: bounds (counts are >= 0, so two hidden cells summing to 12
     are each <= 12), approximate inference from weighted estimates, standard
-    errors, or p-value adjustments, and figures from other publications.
-    Measures are protected independently; where two measures have the same
-    counts the deterministic choice of complements usually hides the same
-    groups.
+    errors, coincidences of the data an attacker cannot know from the tables
+    (a school whose pupils all live in one district), and publications
+    outside the tables given. Measures are protected independently, except
+    those declared ``alike``; where two measures have nearly the same counts
+    the deterministic choice of complements usually hides the same groups.
+    Groups hidden here must influence nothing else that is published: the
+    pipeline adjusts p-values and fits the small-area model on published
+    groups only.
 
     References
     ----------
