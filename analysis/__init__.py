@@ -30,6 +30,8 @@ _EXPORTS = {
                             "post_stratify", "rake", "check_cells", "compare_to_city",
                             "compare_waves", "adjust_pvalues"),
     "analysis.disclosure": ("apply_disclosure_control", "count_pupils"),
+    "analysis.linked_tables": ("protect_linked_tables",),
+    "analysis.releases": ("protect_release", "Release", "ReleaseRefused"),
     "analysis.small_area": ("fay_herriot", "FayHerriotResult"),
     "analysis.enrolment_weights": ("weight_to_enrolment",),
     "analysis.designs": ("build_design", "BuiltDesign", "DESIGNS"),

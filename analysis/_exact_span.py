@@ -1,6 +1,8 @@
 """Exact rational linear algebra for disclosure control (private).
 
-Sparse vectors are dicts ``{index: Fraction}``. Two views of one question,
+Sparse vectors are dicts ``{index: int or Fraction}`` (exact either way; ints
+where the elimination stays integral, which is most of the time and much
+faster). Two views of one question,
 "is unknown ``v`` pinned down by the identities ``A x = b``?":
 
 * :class:`RowBasis`: the reduced row echelon form of ``A`` over the unknowns;
@@ -22,6 +24,7 @@ class RowBasis:
 
     def __init__(self):
         self.rows: dict[int, dict] = {}  # pivot column -> reduced row
+        self.holders: dict[int, set] = {}  # column -> pivots of the rows with an entry there
 
     def add(self, row: dict) -> None:
         row = dict(row)
@@ -31,11 +34,20 @@ class RowBasis:
         if not row:
             return
         pivot = min(row)
-        row = {c: a / row[pivot] for c, a in row.items()}
-        for other in self.rows.values():
+        row = {c: _div(a, row[pivot]) for c, a in row.items()}
+        for q in list(self.holders.get(pivot, ())):
+            other = self.rows[q]
             if other.get(pivot):
                 _axpy(other, -other[pivot], row)
+                for c in row:
+                    if c in other:
+                        self.holders.setdefault(c, set()).add(q)
+                    else:
+                        self.holders.get(c, set()).discard(q)
+        self.holders[pivot] = set()
         self.rows[pivot] = row
+        for c in row:
+            self.holders.setdefault(c, set()).add(pivot)
 
     def pinned(self) -> list[int]:
         return [p for p, row in self.rows.items() if len(row) == 1]
@@ -71,7 +83,7 @@ class ColumnSpace:
         return False
 
     def _reduce(self, col: int) -> tuple[dict, dict]:
-        residual, combo = dict(self.columns[col]), {col: Fraction(1)}
+        residual, combo = dict(self.columns[col]), {col: 1}
         _eliminate(residual, combo, self.basis)
         return residual, combo
 
@@ -86,15 +98,26 @@ def _eliminate(residual: dict, combo: dict, basis: dict) -> None:
                 return
             pivot = min(remaining)
         vec, vcombo = basis[pivot]
-        factor = residual[pivot] / vec[pivot]
+        factor = _div(residual[pivot], vec[pivot])
         _axpy(residual, -factor, vec)
         _axpy(combo, -factor, vcombo)
+
+
+def _div(a, b):
+    """``a / b`` exactly: an int where it divides (most steps here), else a Fraction."""
+    if isinstance(a, int) and isinstance(b, int):
+        return a // b if a % b == 0 else Fraction(a, b)
+    return _int(Fraction(a) / b)
+
+
+def _int(x):
+    return x.numerator if type(x) is Fraction and x.denominator == 1 else x
 
 
 def _axpy(target: dict, factor, source: dict) -> None:
     for c, a in source.items():
         value = target.get(c, 0) + factor * a
         if value:
-            target[c] = value
+            target[c] = _int(value) if type(value) is Fraction else value
         else:
             target.pop(c, None)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 
 
@@ -74,3 +75,53 @@ def _label(value):
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return MISSING
     return str(value)
+
+
+class CrossedCells:
+    """Each published group split by ``crossed`` variables (e.g. which release a pupil was in).
+
+    The cells of a group by the crossed variables that hold pupils are
+    unpublished groups (their figures are unknowns linking the tables); the
+    others are known to be empty. A cell of fewer than ``min_n`` pupils (but
+    some) is sensitive: no published combination may determine it, e.g. the
+    four pupils of a late class, the difference between two releases.
+    """
+
+    def __init__(self, units: pd.DataFrame, crossed, variables):
+        self.crossed = list(crossed)
+        missing = [c for c in self.crossed if c not in units.columns]
+        if missing:
+            raise ValueError(f"crossed column(s) not in units: {', '.join(missing)}")
+        variables = [v for v in dict.fromkeys(variables) if v in units.columns and v not in self.crossed]
+        self.units = units
+        self.labels = {v: units[v].map(_label).to_numpy(object) for v in variables}
+        patterns = units[self.crossed].map(_label).apply(tuple, axis=1) if self.crossed else None
+        self.codes, self.patterns = pd.factorize(patterns) if self.crossed else (None, [])
+        self._masks = {}
+
+    def cells(self, keys, measure: str, min_n: int) -> tuple[list[frozenset], list[frozenset]]:
+        """Unpublished cells and the sensitive ones among them, for one measure's groups."""
+        if not self.crossed:
+            return [], []
+        column = measure if measure in self.units.columns else None
+        has = self.units[column].notna().to_numpy() if column else np.ones(len(self.units), bool)
+        bases = {frozenset((v, x) for v, x in key if v not in self.crossed) for key in keys} | {frozenset()}
+        unpublished, sensitive = [], []
+        for base in sorted(bases, key=sorted):
+            mask = has.copy()
+            for pair in base:
+                mask &= self._mask(pair)
+            counts = np.bincount(self.codes[mask], minlength=len(self.patterns))
+            for code in np.flatnonzero(counts):
+                cell = base | frozenset(zip(self.crossed, self.patterns[code]))
+                unpublished.append(cell)
+                if counts[code] < min_n:
+                    sensitive.append(cell)
+        return unpublished, sensitive
+
+    def _mask(self, pair):
+        if pair not in self._masks:
+            variable, value = pair
+            labels = self.labels.get(variable)
+            self._masks[pair] = (labels == value) if labels is not None else np.zeros(len(self.units), bool)
+        return self._masks[pair]

@@ -12,7 +12,6 @@ echelon form of that restricted system has a row with it as its only unknown.
 from __future__ import annotations
 
 from collections import defaultdict
-from fractions import Fraction
 from itertools import combinations, product
 
 import numpy as np
@@ -20,7 +19,7 @@ import numpy as np
 from analysis._exact_span import ColumnSpace, RowBasis
 
 _KINDS = {"n": 0, "sum": 1, "count": 2}
-_ONE = Fraction(1)
+_ONE = 1
 _MAX_TRIES = 40  # candidates tested per step before falling back to the cheapest
 _MAX_ALTS = 12  # alternative levels per dimension when building hypercubes
 _CAT = object()  # the category dimension
@@ -40,7 +39,9 @@ def parse_group(group_var, group, city_label: str, sep: str) -> frozenset:
 class MeasureSystem:
     """Variables, identities and row mapping of one measure's figures."""
 
-    def __init__(self, keys, categories, n, estimate, unpublished=()):
+    def __init__(self, keys, categories, n, estimate, unpublished=(), sensitive=()):
+        """``unpublished``: groups without rows (their figures are unknowns);
+        ``sensitive``: those of them whose figures must not be recoverable."""
         self.n_rows = len(keys)
         lattice = {frozenset(s) for key in set(keys) | set(unpublished) for r in range(len(key) + 1)
                    for s in combinations(sorted(key), r)}
@@ -85,6 +86,8 @@ class MeasureSystem:
             if cats:
                 self.relations.append((index[("n", g, None)], members))
         self.index, self.lattice, self.cats = index, lattice, cats
+        sensitive = set(sensitive)
+        self.sensitive = {i for i, (_, g, _) in enumerate(self.vars) if g in sensitive}
         self.levels = defaultdict(set)  # group variable -> its values
         for g in lattice:
             for name, x in g:
@@ -103,7 +106,11 @@ class MeasureSystem:
         basis = RowBasis()
         for r in range(len(self.relations)):
             basis.add({v: a for v, a in self.column_entries(r) if unknown[v]})
-        return sorted(v for v in basis.pinned() if self.var_rows[v])
+        return sorted(v for v in basis.pinned() if self.protected(v))
+
+    def protected(self, v: int) -> bool:
+        """A figure that must not be recoverable once unpublished (a table cell or a sensitive group)."""
+        return bool(self.var_rows[v]) or v in self.sensitive
 
     def column_entries(self, r: int):
         parent, kids = self.relations[r]
@@ -166,9 +173,14 @@ class MeasureSystem:
             return self.index.get(("sum", g, None))
         return self.index.get(("n", g, None) if c is _TOTAL else ("count", g, c))
 
-    def candidates(self, target: int, hidden: set) -> list[set]:
-        """Row sets to hide, cheapest first, from the identities around ``target``."""
+    def candidates(self, target: int, hidden: set, locked: set = frozenset()) -> list[set]:
+        """Row sets to hide, cheapest first, from the identities around ``target``.
+
+        Figures on ``locked`` rows cannot be hidden: the search goes past them.
+        """
         published = self.published(hidden)
+        if locked:
+            published = published & np.array([not (set(rows) & locked) for rows in self.var_rows], bool)
         frontier, seen = [target], {target}
         while frontier:
             ranked = {}
@@ -192,7 +204,7 @@ class MeasureSystem:
         return []
 
 
-def complete_suppression(system: MeasureSystem, hidden: set) -> set:
+def complete_suppression(system: MeasureSystem, hidden: set, locked: set = frozenset()) -> set:
     """Add complementary suppressions until no suppressed figure is recoverable.
 
     Greedy: take the first recoverable figure (counts before sums before
@@ -200,22 +212,31 @@ def complete_suppression(system: MeasureSystem, hidden: set) -> set:
     published cell around it that makes it unrecoverable (or, if none does
     alone, the cheapest one) and repeat. Unknowns only ever grow, so the
     column space is updated, not rebuilt; a from-scratch check ends it.
+    ``locked`` rows (published in an earlier release) are never hidden; a
+    figure they determine on their own is left out (nothing can protect it
+    now); a figure only hiding a locked row could protect raises
+    :class:`RuntimeError`.
     """
     hidden = set(hidden)
+    locked = set(locked) - hidden
+    lost = set(system.determined(set(range(system.n_rows)) - locked)) if locked else set()
     space = ColumnSpace(system.columns())
     published = system.published(hidden)
     for v in np.flatnonzero(~published):
         space.insert(int(v))
     while True:
-        found = [v for v in space.inserted if system.var_rows[v] and v not in space.on_circuit]
+        found = [v for v in space.inserted if system.protected(v) and v not in space.on_circuit
+                 and v not in lost]
         if not found:
             break
         target = min(found, key=system.target_order)
-        singles = system.candidates(target, hidden) or [set(range(system.n_rows)) - hidden]
+        free = set(range(system.n_rows)) - hidden - locked
+        singles = system.candidates(target, hidden, locked) or [free]
         if not singles[0]:
             raise RuntimeError("disclosure control cannot protect this table")
         chosen = singles[0]
-        for option in system.hypercubes(target, hidden)[:_MAX_TRIES] + singles[:_MAX_TRIES]:
+        options = [o for o in system.hypercubes(target, hidden)[:_MAX_TRIES] if not o & locked]
+        for option in options + singles[:_MAX_TRIES]:
             new = np.flatnonzero(published & ~system.published(hidden | option)).tolist()
             if space.would_free(target, new):
                 chosen = option
@@ -225,7 +246,7 @@ def complete_suppression(system: MeasureSystem, hidden: set) -> set:
         for v in np.flatnonzero(published & ~now):
             space.insert(int(v))
         published = now
-    if system.determined(hidden):
+    if set(system.determined(hidden)) - lost:
         raise RuntimeError("disclosure control left a recoverable figure; please report this")
     return hidden
 

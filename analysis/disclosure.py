@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from analysis._nesting import determined_values, missing_levels, with_determined
+from analysis._nesting import CrossedCells, determined_values, missing_levels, with_determined
 from analysis._suppression import MeasureSystem, complete_suppression, parse_group
 
 __all__ = ["apply_disclosure_control", "count_pupils"]
@@ -33,6 +33,9 @@ def apply_disclosure_control(
     separate_by: Sequence[str] | None = None,
     value_columns: Sequence[str] | None = None,
     units: pd.DataFrame | None = None,
+    crossed: Sequence[str] = (),
+    locked: str | None = None,
+    alike: Sequence[Sequence[str]] = (),
 ) -> pd.DataFrame:
     """Suppress small and derivable cells of an estimates table; flag imprecise ones.
 
@@ -72,6 +75,22 @@ def apply_disclosure_control(
         Sozialraum, a class in one school) and protected as a hierarchy, so
         that the tables of several groupings released together are protected
         jointly: see :func:`analysis.linked_tables.protect_linked_tables`.
+    crossed : sequence of str
+        Columns of ``units`` by which every group is split into unpublished
+        cells (those that hold pupils; the others are known to be empty). A
+        cell of fewer than ``min_n`` pupils must not be derivable either.
+        Releases use it with one column per release saying which pupils it
+        was computed from: see :mod:`analysis.releases`.
+    alike : sequence of sequences of str
+        Measures that count the same pupils (a scale's mean and its category
+        shares: their ``n`` are equal), hidden alike: a group hidden for one is
+        hidden for all, or its ``n`` published with one would give it away for
+        the other. (Hiding more never makes a hidden figure recoverable, and
+        each group added this way is protected in the measure that hid it.)
+    locked : str, optional
+        Boolean column of rows whose state is final (published or hidden in
+        an earlier release): never hidden now, never primary-suppressed
+        again; what they alone reveal is left as it is.
 
     Returns
     -------
@@ -109,12 +128,22 @@ def apply_disclosure_control(
     cell in a row that adds up to a published total"; in a two-way table it
     is "every suppressed cell lies on a cycle of suppressed cells".
 
+    With ``units``, the tables of several groupings are one system: nested
+    groupings add "a Sozialraum is the sum of its districts", and pupils
+    without a value of a grouping form an unpublished group. With ``crossed``
+    and ``locked`` the tables of earlier releases join it
+    (:func:`analysis.releases.protect_release`).
+
     Not defended: bounds (counts are >= 0, so two hidden cells summing to 12
     are each <= 12), approximate inference from weighted estimates, standard
-    errors, or p-value adjustments, and figures from other publications.
-    Measures are protected independently; where two measures have the same
-    counts the deterministic choice of complements usually hides the same
-    groups.
+    errors, coincidences of the data an attacker cannot know from the tables
+    (a school whose pupils all live in one district), and publications
+    outside the tables given. Measures are protected independently, except
+    those declared ``alike``; where two measures have nearly the same counts
+    the deterministic choice of complements usually hides the same groups.
+    Groups hidden here must influence nothing else that is published: the
+    pipeline adjusts p-values and fits the small-area model on published
+    groups only.
 
     References
     ----------
@@ -141,7 +170,7 @@ def apply_disclosure_control(
     2  Mitte  <NA>        True      complementary
     3   Sued    30       False
     """
-    _check_args(estimates, min_n, rse_threshold, min_category_count)
+    _check_args(estimates, min_n, rse_threshold, min_category_count, units, crossed, locked)
     out = estimates.copy()
     categories = _categories(out)
     measures = _measure_names(out)
@@ -152,6 +181,7 @@ def apply_disclosure_control(
     n = np.nan_to_num(n_given)
     est = pd.to_numeric(out["estimate"], errors="coerce").to_numpy(float)
     reason = np.full(len(out), "", dtype=object)
+    fixed = out[locked].fillna(False).astype(bool).to_numpy() if locked else np.zeros(len(out), bool)
     if "suppressed" in out.columns:
         upstream = out["suppressed"].fillna(False).astype(bool).to_numpy()
         prior = out.get("suppression_reason", pd.Series("", index=out.index))
@@ -160,16 +190,17 @@ def apply_disclosure_control(
     if min_category_count is not None:
         if np.any((est[is_share] < 0) | (est[is_share] > 1)):
             raise ValueError("min_category_count needs share estimates as proportions in [0, 1]")
-        small = is_share & (reason == "") & (np.rint(np.nan_to_num(est) * n) < min_category_count)
+        small = is_share & (reason == "") & ~fixed & (np.rint(np.nan_to_num(est) * n) < min_category_count)
         reason[small] = f"count<{min_category_count}"
 
     keys = [parse_group(gv, g, city_label, sep) for gv, g in zip(out["group_var"], out["group"])]
     phantoms = []  # unpublished groups: pupils without a value of a grouping
     if units is not None:
         variables = sorted({v for key in keys for v, _ in key})
-        nesting = determined_values(units, variables)
+        nesting = determined_values(units, [v for v in variables if v not in crossed])
         keys = [with_determined(key, nesting) for key in keys]
         phantoms = missing_levels(units, variables, nesting)
+    split = CrossedCells(units, crossed, variables) if units is not None and crossed else None
     positions = pd.Series(np.arange(len(out)))
     frame = pd.DataFrame({"m": measures.to_numpy(), "k": categories.to_numpy()})
     for col in separate:
@@ -179,13 +210,23 @@ def apply_disclosure_control(
         # a group's n is the smallest given on its rows (rows emptied earlier do not count)
         group_n = pd.Series(n_given[rows]).groupby([keys[i] for i in rows]).transform("min")
         group_min = group_n.fillna(0).to_numpy()
-        primary = rows[(group_min < min_n) & (reason[rows] == "")]
+        primary = rows[(group_min < min_n) & (reason[rows] == "") & ~fixed[rows]]
         reason[primary] = f"n<{min_n}"
-        system = MeasureSystem(
-            [keys[i] for i in rows], frame["k"].to_numpy()[rows], n[rows], est[rows], phantoms
-        )
-        hidden = complete_suppression(system, set(np.flatnonzero(reason[rows] != "").tolist()))
+        row_keys = [keys[i] for i in rows]
+        cells, sensitive = split.cells(row_keys + phantoms, frame["m"].iloc[rows[0]], min_n) \
+            if split else ([], [])
+        system = MeasureSystem(row_keys, frame["k"].to_numpy()[rows], n[rows], est[rows],
+                               phantoms + cells, sensitive)
+        hidden = complete_suppression(system, set(np.flatnonzero(reason[rows] != "").tolist()),
+                                      set(np.flatnonzero(fixed[rows]).tolist()))
         extra = [rows[i] for i in sorted(hidden) if reason[rows[i]] == ""]
+        reason[extra] = "complementary"
+
+    for family in alike:
+        members = measures.isin(list(family)).to_numpy()
+        tags = [(tuple(frame[c].iloc[i] for c in separate), keys[i]) for i in range(len(out))]
+        hidden_groups = {tags[i] for i in np.flatnonzero(members & (reason != ""))}
+        extra = [i for i in np.flatnonzero(members & (reason == "") & ~fixed) if tags[i] in hidden_groups]
         reason[extra] = "complementary"
 
     suppressed = reason != ""
@@ -265,7 +306,7 @@ def count_pupils(
     return result
 
 
-def _check_args(estimates, min_n, rse_threshold, min_category_count):
+def _check_args(estimates, min_n, rse_threshold, min_category_count, units=None, crossed=(), locked=None):
     if not isinstance(estimates, pd.DataFrame):
         raise ValueError("estimates must be a pandas DataFrame")
     missing = [c for c in _REQUIRED if c not in estimates.columns]
@@ -278,6 +319,10 @@ def _check_args(estimates, min_n, rse_threshold, min_category_count):
         raise ValueError(f"rse_threshold must be a positive number, got {rse_threshold!r}")
     if (pd.to_numeric(estimates["n"], errors="coerce") < 0).any():
         raise ValueError("n must not be negative")
+    if crossed and units is None:
+        raise ValueError("crossed needs units (the pupils with those columns)")
+    if locked is not None and locked not in estimates.columns:
+        raise ValueError(f"locked column {locked!r} not in estimates")
 
 
 def _categories(out: pd.DataFrame) -> pd.Series:

@@ -55,7 +55,8 @@ def analyse(data, questionnaire: Questionnaire, *, by: str | Sequence[str] = "di
             cluster: str = "school", min_n: int = 10, adjust: str = "holm",
             small_area: bool = True, design: str | None = None,
             enrolment: pd.DataFrame | None = None, df_rule: str | None = None,
-            ci_method: str = "beta") -> pd.DataFrame:
+            ci_method: str = "beta", previous: Sequence = (),
+            withdrawn: pd.DataFrame | None = None) -> pd.DataFrame:
     """Published estimates of every scale and category by group, compared with the city.
 
     Parameters
@@ -90,6 +91,14 @@ def analyse(data, questionnaire: Questionnaire, *, by: str | Sequence[str] = "di
     small_area : bool
         Add the Fay-Herriot EBLUP of each group mean (:data:`SMALL_AREA_COLUMNS`:
         estimate, root MSE, shrinkage factor) beside the direct estimate.
+    previous : sequence of analysis.releases.Release
+        Earlier releases of this wave (their published tables and the
+        ``response_id`` they counted): the new figures are protected against
+        differencing with them (:func:`analysis.releases.protect_release`,
+        which may raise :class:`analysis.releases.ReleaseRefused`). ``data``
+        then needs a ``response_id`` column.
+    withdrawn : pandas.DataFrame, optional
+        Rows of pupils counted by an earlier release whose answers are gone.
 
     Returns
     -------
@@ -146,7 +155,14 @@ def analyse(data, questionnaire: Questionnaire, *, by: str | Sequence[str] = "di
     # Disclosure control first, over every grouping at once (linked tables); groups
     # it hides must not influence any published figure, so the p-value family and
     # the small-area model use published groups only.
-    published = apply_disclosure_control(estimates, min_n=min_n, units=frame[groupings])
+    alike = [(s.id, f"{s.id}_category") for s in questionnaire.scales]  # the same pupils' n
+    if previous:
+        from analysis.releases import protect_release
+
+        published = protect_release(estimates, frame, previous, min_n=min_n, withdrawn=withdrawn,
+                                    alike=alike)
+    else:
+        published = apply_disclosure_control(estimates, min_n=min_n, units=frame[groupings], alike=alike)
     published = readjust_published(published, adjust)
     if small_area:
         for column in groupings:
@@ -245,7 +261,10 @@ def compare_with_previous(table: pd.DataFrame, previous: pd.DataFrame,
     :func:`analyse`); rows suppressed in either wave get no comparison, so
     nothing hidden is revealed by a difference. The waves are independent
     samples (:func:`analysis.estimation.compare_waves`); p-values are adjusted
-    across the groups of each measure.
+    across the groups of each measure. Different waves are different answers,
+    so a difference covers the pupils of both; an earlier computation of the
+    same wave is refused (its differences could isolate a few late or
+    withdrawn pupils: see :func:`analysis.releases.protect_release`).
 
     Examples
     --------
@@ -256,6 +275,13 @@ def compare_with_previous(table: pd.DataFrame, previous: pd.DataFrame,
     >>> compare_with_previous(now, before)["diff_previous"].round(6).tolist()
     [0.4, nan]
     """
+    from analysis.releases import same_pupils
+
+    repeated = same_pupils(table, previous)
+    if repeated:
+        raise ValueError(f"the previous estimates are another computation of this wave, not a previous "
+                         f"wave ({len(repeated)} groups, e.g. {repeated[0][1]!r}, have identical figures): "
+                         "compare releases of one wave with analyse(previous=...) instead")
     keys = ["group_var", "group", "measure", "statistic"]
     previous = previous.copy()
     for column in keys:

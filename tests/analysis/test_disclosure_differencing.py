@@ -12,9 +12,10 @@ exact linear equation in those unknowns. A hidden figure is recovered when its
 vector of cells lies in the span of the published ones, decided in exact
 rational arithmetic (Gaussian elimination over integers and
 ``fractions.Fraction``); every recovery is checked against the truth. Besides
-every suppressed cell he targets every set of fewer than ``min_n`` pupils that
-a difference can isolate: the pupils added to or withdrawn from a group
-between two releases (and each finest cell below the threshold).
+every suppressed cell (unless another release published the same pupils'
+figure) he targets every set of fewer than ``min_n`` pupils that a
+difference can isolate: the pupils added to or withdrawn from a group between
+two releases (and each finest cell below the threshold).
 """
 
 from __future__ import annotations
@@ -138,7 +139,7 @@ def attack(releases, groupings, min_n, questionnaire, nested=("region",)):
                 mask &= frame["_cat"].to_numpy() == cat
             return {int(i): sign for i in np.flatnonzero(mask)}
 
-        span_n, span_s, targets = Span(), Span(), []
+        span_n, span_s, targets, shown = Span(), Span(), [], set()
         for r, (_, table) in enumerate(releases):
             rows = table[(table["measure"] == measure) | table["measure"].str.startswith(measure + "=")]
             for row in rows.itertuples():
@@ -147,7 +148,9 @@ def attack(releases, groupings, min_n, questionnaire, nested=("region",)):
                 vec = vector(var, None if var is None else str(row.group), r, cat)
                 if row.suppressed:
                     targets.append(((r, row.group_var, row.group, row.measure), vec))
-                elif cat is None:
+                    continue
+                shown.add(frozenset(vec.items()))  # published as such: not a secret
+                if cat is None:
                     span_n.add(vec, float(row.n))
                     if s_true is not None:
                         span_s.add(vec, float(row.n) * float(row.estimate))
@@ -168,6 +171,8 @@ def attack(releases, groupings, min_n, questionnaire, nested=("region",)):
                             vec = {int(i): int(sign[i]) for i in np.flatnonzero(mask)}
                             targets.append((("difference", r1, r2, var, group, measure, cat), vec))
         for what, vec in targets:
+            if frozenset(vec.items()) in shown:
+                continue  # hidden now, published by another release of the same pupils
             got = span_n.value_of(vec)
             if got is not None:
                 truth = sum(n_true[k] * v for k, v in vec.items())
@@ -196,6 +201,14 @@ def questionnaire():
     return load(SHIPPED)
 
 
+@pytest.fixture(scope="module")
+def small():
+    """Two scales, their categories and an index: the release chains stay quick."""
+    from pathlib import Path
+
+    return load(Path(__file__).parents[1] / "questionnaire" / "files" / "small.yaml")
+
+
 # --------------------------------------------------------------------------- linked tables
 @pytest.mark.parametrize("seed, min_n", [(1, 10), (2, 15), (4, 10)])
 def test_linked_tables_of_one_release_reveal_nothing(questionnaire, seed, min_n):
@@ -203,6 +216,11 @@ def test_linked_tables_of_one_release_reveal_nothing(questionnaire, seed, min_n)
     published = analyse(pupils, questionnaire, by=GROUPINGS, min_n=min_n)
     assert published["suppressed"].sum() > 20
     assert attack([(pupils, published)], GROUPINGS, min_n, questionnaire) == []
+    # a scale's mean and its category shares count the same pupils: hidden alike,
+    # or the n published with one would give away the other's hidden n
+    scale = published["measure"].str.partition("=")[0].str.removesuffix("_category")
+    hidden = published.groupby([published["group_var"], published["group"].astype(str), scale])["suppressed"]
+    assert (hidden.nunique() == 1).all()
 
 
 def test_positive_control_tables_protected_one_by_one_are_solved(questionnaire):
@@ -239,3 +257,99 @@ def test_cli_analyse_protects_several_groupings_together(tmp_path):
     bad = run("analyse", "--questionnaire", SHIPPED, "--responses", tmp_path / "responses.csv",
               "--by", "district,nowhere", "--out", out)
     assert bad.exit_code == 1 and "nowhere" in bad.output
+
+
+# --------------------------------------------------------------------------- releases
+def late_class(pupils, size=4):
+    """Ids of ``size`` pupils of one class: they answered after the first release."""
+    first = pupils.groupby(["school", "class"]).size().index[0]
+    rows = pupils[(pupils["school"] == first[0]) & (pupils["class"] == first[1])]
+    return set(rows["response_id"].iloc[:size])
+
+
+def release(pupils, questionnaire, min_n, previous=(), withdrawn=None):
+    return analyse(pupils, questionnaire, by=GROUPINGS, min_n=min_n, previous=previous,
+                   withdrawn=withdrawn)
+
+
+def scenarios(pupils, questionnaire):
+    """(name, [(pupils, min_n)]) for each sequence of releases of one wave."""
+    late = late_class(pupils)
+    gone = pupils["response_id"].iloc[[7]]
+    before = pupils[~pupils["response_id"].isin(late)]
+    after = pupils[~pupils["response_id"].isin(gone)]
+    return {
+        "late class of 4": [(before, 10), (pupils, 10)],
+        "one withdrawn pupil": [(pupils, 10), (after, 10)],
+        "lower threshold": [(pupils, 15), (pupils, 10)],
+        "late, then withdrawn, then threshold": [(before, 10), (pupils, 10), (after, 10), (after, 8)],
+    }
+
+
+@pytest.mark.parametrize("name", ["late class of 4", "one withdrawn pupil", "lower threshold",
+                                  "late, then withdrawn, then threshold"])
+def test_releases_of_a_wave_reveal_nothing(small, name):
+    from analysis.releases import Release
+
+    questionnaire = small
+    pupils = demo_wave(questionnaire, 1)
+    steps = scenarios(pupils, questionnaire)[name]
+    everyone = pd.concat([p for p, _ in steps]).drop_duplicates("response_id")
+    published, earlier = [], []
+    for data, min_n in steps:
+        gone = everyone[everyone["response_id"].isin({i for r in earlier for i in r.response_ids})
+                        & ~everyone["response_id"].isin(data["response_id"])]
+        table = release(data, questionnaire, min_n, earlier, gone if len(gone) else None)
+        published.append((data, table))
+        earlier.append(Release(table, set(data["response_id"])))
+    assert attack(published, GROUPINGS, min(m for _, m in steps), questionnaire) == []
+    # the map still shows districts: the protection hides the changed groups, not the release
+    last = published[-1][1]
+    shown = last[(last["group_var"] == "district") & ~last["suppressed"] & (last["statistic"] == "mean")]
+    assert shown["measure"].nunique() == len(measures(questionnaire)[0])
+
+
+@pytest.mark.parametrize("name", ["late class of 4", "one withdrawn pupil"])
+def test_positive_control_releases_protected_one_by_one_are_solved(small, name):
+    questionnaire = small
+    pupils = demo_wave(questionnaire, 1)
+    steps = scenarios(pupils, questionnaire)[name]
+    published = [(data, release(data, questionnaire, min_n)) for data, min_n in steps]
+    found = attack(published, GROUPINGS, min(m for _, m in steps), questionnaire)
+    assert len(found) >= 10
+    assert any(what[0] == "difference" for what, _, _ in found)  # the changed pupils' own figures
+
+
+def test_refuse_instead_of_hiding_more(small):
+    from analysis.releases import Release, ReleaseRefused
+
+    questionnaire = small
+    pupils = demo_wave(questionnaire, 1)
+    before = pupils[~pupils["response_id"].isin(late_class(pupils))]
+    first = release(before, questionnaire, 10)
+    means, shares = measures(questionnaire)
+    from analysis.releases import protect_release
+
+    estimates = pd.concat([compare_to_city(pupils, measures=means, categories=shares, by=g,
+                                           cluster="school") for g in GROUPINGS], ignore_index=True)
+    with pytest.raises(ReleaseRefused, match="fewer than 10 pupils"):
+        protect_release(estimates, pupils, [Release(first, set(before["response_id"]))], refuse=True)
+    # the same pupils and threshold again: nothing changed, nothing more hidden, not refused
+    same = release(pupils, questionnaire, 10)
+    again = protect_release(estimates, pupils, [Release(same, set(pupils["response_id"]))], refuse=True)
+    assert again["suppressed"].tolist() == same["suppressed"].tolist()
+    with pytest.raises(ValueError, match="neither in pupils nor in withdrawn"):
+        protect_release(estimates, before, [Release(first, set(pupils["response_id"]))])
+
+
+def test_previous_wave_comparison_refuses_a_computation_of_the_same_wave(small):
+    from analysis.pipeline import compare_with_previous
+
+    pupils = demo_wave(small, 1)
+    before = pupils[~pupils["response_id"].isin(late_class(pupils))]
+    first, second = release(before, small, 10), release(pupils, small, 10)
+    with pytest.raises(ValueError, match="another computation of this wave"):
+        compare_with_previous(second, first)
+    other = demo_wave(small, 2)  # another wave: different answers, compared
+    compared = compare_with_previous(second, release(other, small, 10))
+    assert compared["diff_previous"].notna().any()

@@ -1,0 +1,274 @@
+"""A wave's results are released once: a later release must not reveal by subtraction.
+
+Recomputing a released wave after a late class of 4 pupils answered, after
+one pupil's answers were withdrawn, or with a lower threshold, and publishing
+both versions, would reveal those pupils: the new district figure minus the
+old one is their sum. :func:`protect_release` protects a new computation
+against every earlier release of the same wave (or refuses it): the tables of
+all releases are one linked system, each pupil marked by the releases that
+counted them, and no published combination across them may determine a hidden
+cell or the figures of fewer than ``min_n`` pupils that entered or left a group.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from analysis._suppression import parse_group
+from analysis.disclosure import apply_disclosure_control
+
+__all__ = ["Release", "ReleaseRefused", "protect_release"]
+
+_IN = "\x00in_release_"  # membership columns: a pupil counted in release r or not
+_NEW = "new"
+
+
+@dataclass(frozen=True)
+class Release:
+    """An earlier release of the wave: its table as published and the responses it counted.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        The published table (``group_var, group, measure, statistic, n,
+        estimate, suppressed``; hidden rows with empty numbers).
+    response_ids : collection
+        The ``response_id`` of every pupil it was computed from.
+    """
+
+    table: pd.DataFrame
+    response_ids: Collection
+
+
+class ReleaseRefused(ValueError):
+    """The new computation cannot be released next to the earlier ones."""
+
+
+def protect_release(
+    estimates: pd.DataFrame,
+    pupils: pd.DataFrame,
+    previous: Sequence[Release],
+    *,
+    min_n: int = 10,
+    withdrawn: pd.DataFrame | None = None,
+    refuse: bool = False,
+    **options,
+) -> pd.DataFrame:
+    """Disclosure control of a new computation of a wave already released before.
+
+    Parameters
+    ----------
+    estimates : pandas.DataFrame
+        The new computation, not yet disclosure-controlled, every grouping
+        released together (as given to
+        :func:`analysis.disclosure.apply_disclosure_control`).
+    pupils : pandas.DataFrame
+        The pupils it was computed from: ``response_id``, the grouping columns
+        of ``estimates`` (``district``, ``school``, ...) and, best, the measure
+        columns (a pupil counts for a measure where it has a value).
+    previous : sequence of Release
+        Every earlier release of the wave (possibly empty).
+    min_n : int
+        The threshold: no figure for fewer pupils, and no difference between
+        releases isolating fewer pupils.
+    withdrawn : pandas.DataFrame, optional
+        Rows of pupils counted by an earlier release but not in ``pupils`` (in
+        the same columns). Every such pupil must be in it: where a withdrawn
+        pupil was is what the difference would reveal.
+    refuse : bool
+        Raise :class:`ReleaseRefused` instead of hiding more than the new
+        computation alone would hide (a planner may prefer to keep the earlier
+        release).
+    **options
+        Passed on (``rse_threshold``, ``min_category_count``, ``city_label``, ``sep``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``estimates`` disclosure-controlled, in its row order and index.
+        ``suppression_reason`` is ``"changed<K"`` where a group published
+        before changed by fewer than ``K`` pupils (its new figures would
+        reveal them), ``"complementary"`` for cells hidden so that nothing
+        else does.
+
+    Raises
+    ------
+    ReleaseRefused
+        With ``refuse=True`` when earlier releases force extra suppression;
+        always when no suppression of the new figures can protect them.
+    ValueError
+        For malformed input (missing columns, pupils of an earlier release
+        neither in ``pupils`` nor in ``withdrawn``).
+
+    Notes
+    -----
+    Each pupil is marked by the releases that counted it (kept, added later,
+    withdrawn). Every group of every table is split into the cells of these
+    marks that hold pupils; a cell of fewer than ``min_n`` pupils (the four
+    late pupils of a district, the one withdrawn pupil) is protected like a
+    hidden cell, and the earlier releases' figures are fixed: published ones
+    stay published, hidden ones must stay underivable. A change of threshold
+    alone leaves every pupil "kept": then a figure the earlier release hid
+    stays derivable-proof. Not modelled: one group's additions and
+    withdrawals taken together (a swap of two pupils within a group hidden in
+    both releases), and releases of other waves (different answers).
+
+    Examples
+    --------
+    A late class of 4 pupils (ids 0-3) in district A, after a release of the
+    other 60: the new city and district A figures minus the old ones would be
+    those 4 pupils, so both are hidden (and hide each other):
+
+    >>> import pandas as pd
+    >>> from analysis.releases import Release, protect_release
+    >>> pupils = pd.DataFrame({"response_id": range(64),
+    ...                        "district": ["A"] * 24 + ["B"] * 20 + ["C"] * 20})
+    >>> def table(n):
+    ...     return pd.DataFrame({"group_var": "district", "group": ["all", "A", "B", "C"],
+    ...                          "measure": "m", "statistic": "mean", "n": n,
+    ...                          "estimate": 3.0, "se": 0.1})
+    >>> first = apply_disclosure_control(table([60, 20, 20, 20]))
+    >>> second = protect_release(table([64, 24, 20, 20]), pupils,
+    ...                          [Release(first, response_ids=range(4, 64))])
+    >>> second.set_index("group")["suppression_reason"].to_dict()
+    {'all': 'changed<10', 'A': 'changed<10', 'B': '', 'C': ''}
+    """
+    if not isinstance(estimates, pd.DataFrame) or not isinstance(pupils, pd.DataFrame):
+        raise ValueError("estimates and pupils must be pandas DataFrames")
+    if "response_id" not in pupils.columns:
+        raise ValueError("pupils need a response_id column")
+    previous = [r if isinstance(r, Release) else Release(*r) for r in previous]
+    city, sep = options.get("city_label", "all"), options.get("sep", ":")
+    units = _units(pupils, withdrawn, previous)
+    names = [f"{_IN}{r}" for r in range(len(previous))] + [f"{_IN}{_NEW}"]
+    parts = []
+    for r, release in enumerate(previous):
+        part = _marked(release.table, names[r], city, sep)
+        part["_locked"] = True
+        parts.append(part)
+    new = _marked(estimates.drop(columns=["suppressed", "suppression_reason"], errors="ignore"),
+                  names[-1], city, sep)
+    new["_locked"] = False
+    _mark_changed(new, estimates, units, names, previous, min_n, city, sep)
+    combined = pd.concat(parts + [new], ignore_index=True)
+    try:
+        out = apply_disclosure_control(combined, min_n=min_n, units=units, crossed=names,
+                                       locked="_locked", separate_by=[], **options)
+    except RuntimeError as error:
+        raise ReleaseRefused(f"the new computation cannot be protected against the earlier releases "
+                             f"({error})") from None
+    result = out.iloc[len(combined) - len(estimates):].drop(columns="_locked")
+    result = result[[c for c in result.columns]].copy()
+    result.index = estimates.index
+    result["group_var"], result["group"] = estimates["group_var"], estimates["group"]
+    if refuse and previous:
+        alone = apply_disclosure_control(estimates.drop(columns=["suppressed", "suppression_reason"],
+                                                        errors="ignore"), min_n=min_n, **options)
+        extra = int((result["suppressed"] & ~alone["suppressed"]).sum())
+        if extra:
+            raise ReleaseRefused(f"releasing this computation would hide {extra} more figures than "
+                                 f"computing it alone: it differs from an earlier release by fewer "
+                                 f"than {min_n} pupils in some groups")
+    return result
+
+
+def _units(pupils, withdrawn, previous):
+    frames = [pupils] + ([withdrawn] if withdrawn is not None else [])
+    units = pd.concat(frames, ignore_index=True)
+    if units["response_id"].duplicated().any():
+        raise ValueError("response_id repeats in pupils (and withdrawn)")
+    ids = set(units["response_id"])
+    for r, release in enumerate(previous):
+        unknown = set(release.response_ids) - ids
+        if unknown:
+            raise ValueError(f"{len(unknown)} pupils of earlier release {r + 1} are neither in pupils nor "
+                             "in withdrawn; pass their rows as withdrawn")
+        units[f"{_IN}{r}"] = np.where(units["response_id"].isin(release.response_ids), "yes", "no")
+    units[f"{_IN}{_NEW}"] = np.where(units["response_id"].isin(pupils["response_id"]), "yes", "no")
+    return units
+
+
+def _marked(table, name, city, sep):
+    """The table with each group placed inside the release (``district:<in r>``)."""
+    out = table.copy()
+    is_city = (out["group"].astype(str) == city) | (out["group_var"].astype(str) == city)
+    out["group_var"] = np.where(is_city, name, out["group_var"].astype(str) + sep + name)
+    out["group"] = np.where(is_city, "yes", out["group"].astype(str) + sep + "yes")
+    return out
+
+
+def _mark_changed(new, estimates, units, names, previous, min_n, city, sep):
+    """Primary suppression of groups published before that changed by fewer than min_n pupils."""
+    shown = [_published_keys(r.table, city, sep) for r in previous]
+    measure = estimates["measure"].astype(str).str.partition("=")[0]
+    reasons = pd.Series("", index=new.index, dtype=object)
+    masks = {}
+    for i, (gv, g, m) in enumerate(zip(estimates["group_var"], estimates["group"], measure)):
+        key = parse_group(gv, g, city, sep)
+        hit = [r for r, keys in enumerate(shown) if (key, m) in keys]
+        if not hit:
+            continue
+        if key not in masks:
+            mask = np.ones(len(units), bool)
+            for var, value in key:
+                mask &= units[var].astype(str).to_numpy() == value if var in units else False
+            masks[key] = mask
+        mask = masks[key] & (units[m].notna().to_numpy() if m in units.columns else True)
+        now = units[names[-1]].to_numpy()[mask]
+        for r in hit:
+            changed = int((units[names[r]].to_numpy()[mask] != now).sum())
+            if 0 < changed < min_n:
+                reasons.iloc[i] = f"changed<{min_n}"
+    hit = reasons != ""
+    new["suppressed"] = hit.to_numpy()
+    new["suppression_reason"] = reasons.to_numpy()
+
+
+def _published_keys(table, city, sep):
+    rows = table[~table["suppressed"].fillna(True).astype(bool)]
+    measure = rows["measure"].astype(str).str.partition("=")[0]
+    return {(parse_group(gv, g, city, sep), m) for gv, g, m in zip(rows["group_var"], rows["group"], measure)}
+
+
+def same_pupils(table: pd.DataFrame, other: pd.DataFrame, min_rows: int = 3) -> list[tuple]:
+    """Groups whose published figures are identical in two tables: the same pupils twice.
+
+    Two waves are different answers, so comparing them isolates no pupil;
+    two computations of one wave are not, and must go through
+    :func:`protect_release`. A group whose every figure published in both
+    (at least ``min_rows``) has the same ``n`` and estimate is taken as the
+    same pupils.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"group_var": "district", "group": ["a"] * 3 + ["b"] * 3,
+    ...                   "measure": ["x", "y", "z"] * 2, "statistic": "mean",
+    ...                   "n": 20, "estimate": [3.1, 2.9, 3.3, 3.0, 3.2, 2.8]})
+    >>> same_pupils(t, t.assign(estimate=t["estimate"].where(t["group"] == "a", 3.5)))
+    [('district', 'a')]
+    """
+    keys = ["group_var", "group", "measure", "statistic"]
+    values = [c for c in ("n", "estimate", "se") if c in table.columns and c in other.columns]
+    if "estimate" not in values:
+        return []
+
+    def shown(t):
+        t = t[t["estimate"].notna()][keys + values].copy()
+        for column in keys:
+            t[column] = t[column].astype(str)
+        return t
+
+    both = shown(table).merge(shown(other), on=keys)
+    if both.empty:
+        return []
+    equal = pd.Series(True, index=both.index)
+    for c in values:
+        x, y = both[f"{c}_x"].astype(float), both[f"{c}_y"].astype(float)
+        equal &= np.isclose(x, y, rtol=1e-12, atol=1e-12) | (x.isna() & y.isna())
+    per_group = equal.groupby([both["group_var"], both["group"]]).agg(["all", "size"])
+    flagged = per_group[per_group["all"] & (per_group["size"] >= min_rows)]
+    return [tuple(i) for i in flagged.index]
