@@ -125,7 +125,7 @@ def page(number: int):
     passed, missing = None, set()
     if post.action in ("next", "submit"):
         missing = {code for _, code in missing_required(
-            survey.questionnaire, post.merged, range(number, number + 1))}
+            survey.questionnaire, post.merged, range(number, number + 1))} - set(post.mistakes)
         target = navigation.next_page(survey.questionnaire, post.merged, number)
         passed = None if missing or post.mistakes else ((target - 1) if target else number)
     try:
