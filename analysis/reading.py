@@ -85,10 +85,13 @@ def read_responses(path: str | Path, questionnaire: Questionnaire) -> pd.DataFra
     for item in questionnaire.items:
         if item.type == "number" and item.code in frame.columns:
             x = pd.to_numeric(frame[item.code], errors="coerce")
-            inside = x.between(item.min, item.max) & (x % 1 == 0)
+            decimals = getattr(item, "decimals", 0) or 0
+            scaled = x * 10 ** decimals  # the definition says how many decimals an answer has
+            inside = x.between(item.min, item.max) & np.isclose(scaled, scaled.round())
             bad = (frame[item.code].notna() & x.isna()) | ~(inside | x.isna())
             if bad.any():
-                kind = "whole numbers" if not getattr(item, "decimals", 0) else "numbers"
+                kind = ("whole numbers" if not decimals else
+                        f"numbers with at most {decimals} decimal{'s' if decimals > 1 else ''}")
                 raise ValueError(f"{path.name}: column {item.code!r} must hold {kind} from "
                                  f"{item.min} to {item.max}; line {int(bad.to_numpy().argmax()) + 2}"
                                  f" has {_plain(frame[item.code][bad].iloc[0])}")

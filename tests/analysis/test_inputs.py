@@ -75,11 +75,18 @@ def test_numbers_in_messages_are_plain(shipped, city_files, tmp_path):
         read_responses(_rewrite(city_files["responses"], tmp_path, bad_sleep), shipped)
     assert "line 5 has 25" in str(error.value) and "np." not in str(error.value)
 
-    def half_hours(frame):
+    def half_hours(frame):  # sleep_hours has one decimal in the definition: 7.5 is fine
         frame.loc[4, "sleep_hours"] = "7.5"
         return frame
-    with pytest.raises(ValueError, match="whole numbers from 3 to 14; line 6 has 7.5"):
-        read_responses(_rewrite(city_files["responses"], tmp_path, half_hours), shipped)
+    assert read_responses(_rewrite(city_files["responses"], tmp_path, half_hours),
+                          shipped)["sleep_hours"].iloc[4] == 7.5
+
+    def quarter_hours(frame):
+        frame.loc[4, "sleep_hours"] = "7.25"
+        return frame
+    with pytest.raises(ValueError, match="numbers with at most 1 decimal from 3 to 14; "
+                                         "line 6 has 7.25"):
+        read_responses(_rewrite(city_files["responses"], tmp_path, quarter_hours), shipped)
 
 
 def test_answers_to_hidden_items_count_as_missing(shipped):
