@@ -62,7 +62,7 @@ def test_a_region_with_planners_cannot_be_deleted(app, admin, world):  # noqa: F
                 regions=str(empty), password="ein gutes passwort").status_code == 302
     assert _planner(app, "plan@example.org")[2] == set()  # none yet; covered once added
     refused = post(admin, f"/admin/regions/{empty}/delete")
-    assert refused.status_code == 422 and "1 planner accounts are assigned" in refused.text
+    assert refused.status_code == 422 and "1 planner account is assigned" in refused.text
     assert count(app, Region) == 2
 
 
