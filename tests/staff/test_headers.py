@@ -17,6 +17,7 @@ from werkzeug.exceptions import HTTPException
 
 from tests.pupil.helpers import Pupil
 from tests.staff.conftest import login
+from tests.staff.test_permissions import world  # noqa: F401 - with released results
 
 INLINE = {
     "inline script": re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I),
@@ -46,7 +47,9 @@ def check_response(path: str, response) -> list[str]:
             problems.append(f"{path}: {name} is {headers.get(name)!r}")
     if "Server" in headers:
         problems.append(f"{path}: Server header {headers['Server']!r}")
-    if response.status_code >= 500:
+    # /healthz answers 503 here by design: the test database is built from the models,
+    # not by the migrations, so its schema revision is not the migrations' head.
+    if response.status_code >= 500 and not (path == "/healthz" and response.status_code == 503):
         problems.append(f"{path}: status {response.status_code}")
     if response.mimetype == "text/html":
         if "no-store" not in headers.get("Cache-Control", ""):
@@ -70,7 +73,7 @@ def crawl(client, seeds, visited_endpoints, adapter, limit=400) -> list[str]:
         parts = urlsplit(path)
         try:
             endpoint, _args = adapter.match(parts.path, method="GET")
-            if response.status_code < 400:
+            if response.status_code < 400 or endpoint == "health.healthz":  # 503: see above
                 visited_endpoints.add(endpoint)
         except HTTPException:
             pass
@@ -89,7 +92,13 @@ def test_every_page_passes_the_csp_check_and_has_the_headers(app, world):
     visited: set[str] = set()
     problems = []
     staff_seeds = ["/staff/", "/admin/", "/school/", f"/school/classes/{world.class_a}",
-                   f"/school/waves/{world.wave_id}", "/admin/audit?page=2"]
+                   f"/school/waves/{world.wave_id}", "/admin/audit?page=2",
+                   # the confirmation page is reached by a form (GET), not a link
+                   f"/admin/waves/{world.wave_id}/state?state=closed",
+                   # downloads whose links need data the staff world does not have
+                   # (district indicators; a school above the threshold)
+                   f"/planner/municipalities/{world.municipality_id}/scatter.csv",
+                   f"/school/results/{world.school_a}.csv"]
     for role in ("admin", "coord_a", "planner"):
         client = app.test_client()
         login(client, world.emails[role])
