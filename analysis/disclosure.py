@@ -215,6 +215,8 @@ def apply_disclosure_control(
         row_keys = [keys[i] for i in rows]
         cells, sensitive = split.cells(row_keys + phantoms, frame["m"].iloc[rows[0]], min_n) \
             if split else ([], [])
+        if not sensitive and not (reason[rows] != "").any():
+            continue  # nothing hidden, nothing to protect: every figure is published
         system = MeasureSystem(row_keys, frame["k"].to_numpy()[rows], n[rows], est[rows],
                                phantoms + cells, sensitive)
         hidden = complete_suppression(system, set(np.flatnonzero(reason[rows] != "").tolist()),
