@@ -161,13 +161,15 @@ def protect_release(
     except RuntimeError as error:
         raise ReleaseRefused(f"the new computation cannot be protected against the earlier releases "
                              f"({error})") from None
-    result = out.iloc[len(combined) - len(estimates):].drop(columns="_locked")
-    result = result[[c for c in result.columns]].copy()
+    result = out.iloc[len(combined) - len(estimates):]
+    flags = [c for c in ("suppressed", "suppression_reason", "low_precision") if c not in estimates.columns]
+    result = result[list(estimates.columns) + flags].copy()
     result.index = estimates.index
     result["group_var"], result["group"] = estimates["group_var"], estimates["group"]
     if refuse and previous:
         alone = apply_disclosure_control(estimates.drop(columns=["suppressed", "suppression_reason"],
-                                                        errors="ignore"), min_n=min_n, **options)
+                                                        errors="ignore"), min_n=min_n, units=pupils,
+                                         **options)
         extra = int((result["suppressed"] & ~alone["suppressed"]).sum())
         if extra:
             raise ReleaseRefused(f"releasing this computation would hide {extra} more figures than "
