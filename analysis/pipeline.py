@@ -155,8 +155,8 @@ def add_small_area_estimates(estimates: pd.DataFrame, by: str = "district",
     Only the ``by`` groups' means take part; the city row and "don't know"
     are not areas, and neither is a row marked ``suppressed``: call this on
     the disclosure-controlled table, so that the fit (random-effect variance,
-    shrinkage, MSE) depends on published figures alone. A group whose direct estimate has no usable standard
-    error (one school: df 0, or se 0) is left out of the fit and keeps empty
+    shrinkage, MSE) depends on published figures alone. A group whose direct
+    estimate has no usable standard error (one school: df 0, or se 0) is left out of the fit and keeps empty
     small-area columns; with fewer than ``min_areas`` usable groups a measure
     gets none. Shares are not modelled (a linear model can leave [0, 1]).
 
