@@ -110,9 +110,10 @@ def protect_release(
     hidden cell, and the earlier releases' figures are fixed: published ones
     stay published, hidden ones must stay underivable. A change of threshold
     alone leaves every pupil "kept": then a figure the earlier release hid
-    stays derivable-proof. Not modelled: one group's additions and
-    withdrawals taken together (a swap of two pupils within a group hidden in
-    both releases), and releases of other waves (different answers).
+    stays derivable-proof. A group that some pupils entered and others left,
+    fewer than ``min_n`` in all, has its change protected too (the new
+    pupil's score minus the withdrawn one's). Not modelled: releases of other
+    waves (different answers).
 
     Examples
     --------
