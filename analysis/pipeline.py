@@ -52,7 +52,7 @@ def measures(questionnaire: Questionnaire) -> tuple[list[str], dict[str, list[st
 def analyse(data, questionnaire: Questionnaire, *, by: str | Sequence[str] = "district",
             cluster: str = "school", min_n: int = 10, adjust: str = "holm",
             small_area: bool = True, previous: Sequence = (),
-            withdrawn: pd.DataFrame | None = None) -> pd.DataFrame:
+            withdrawn: pd.DataFrame | None = None, refuse: bool = False) -> pd.DataFrame:
     """Published estimates of every scale and category by group, compared with the city.
 
     Parameters
@@ -84,6 +84,9 @@ def analyse(data, questionnaire: Questionnaire, *, by: str | Sequence[str] = "di
         then needs a ``response_id`` column.
     withdrawn : pandas.DataFrame, optional
         Rows of pupils counted by an earlier release whose answers are gone.
+    refuse : bool
+        With ``previous``: raise :class:`analysis.releases.ReleaseRefused`
+        rather than hide more than this computation alone would.
 
     Returns
     -------
@@ -137,7 +140,7 @@ def analyse(data, questionnaire: Questionnaire, *, by: str | Sequence[str] = "di
         from analysis.releases import protect_release
 
         published = protect_release(estimates, frame, previous, min_n=min_n, withdrawn=withdrawn,
-                                    alike=alike)
+                                    refuse=refuse, alike=alike)
     else:
         published = apply_disclosure_control(estimates, min_n=min_n, units=frame[groupings], alike=alike)
     published = readjust_published(published, adjust)

@@ -334,6 +334,9 @@ def test_refuse_instead_of_hiding_more(small):
                                            cluster="school") for g in GROUPINGS], ignore_index=True)
     with pytest.raises(ReleaseRefused, match="fewer than 10 pupils"):
         protect_release(estimates, pupils, [Release(first, set(before["response_id"]))], refuse=True)
+    with pytest.raises(ReleaseRefused):
+        analyse(pupils, questionnaire, by=GROUPINGS, previous=[Release(first, set(before["response_id"]))],
+                refuse=True)
     # the same pupils and threshold again: nothing changed, nothing more hidden, not refused
     same = release(pupils, questionnaire, 10)
     again = protect_release(estimates, pupils, [Release(same, set(pupils["response_id"]))], refuse=True)
