@@ -99,14 +99,21 @@ class CrossedCells:
         self.codes, self.patterns = pd.factorize(patterns) if self.crossed else (None, [])
         self._masks = {}
 
-    def cells(self, keys, measure: str, min_n: int) -> tuple[list[frozenset], list[frozenset]]:
-        """Unpublished cells and the sensitive ones among them, for one measure's groups."""
+    def cells(self, keys, measure: str, min_n: int):
+        """Unpublished cells, the sensitive ones among them, and sensitive differences.
+
+        With membership columns (``"yes"``/``"no"``), a group that some pupils
+        entered and others left between two of them, fewer than ``min_n`` in
+        all, gives the pair ``(group in the later, group in the earlier)``: the
+        difference of its figures concerns those few pupils.
+        """
         if not self.crossed:
-            return [], []
+            return [], [], []
         column = measure if measure in self.units.columns else None
         has = self.units[column].notna().to_numpy() if column else np.ones(len(self.units), bool)
         bases = {frozenset((v, x) for v, x in key if v not in self.crossed) for key in keys} | {frozenset()}
-        unpublished, sensitive = [], []
+        unpublished, sensitive, differences = [], [], []
+        pairs = [(i, j) for j in range(len(self.crossed)) for i in range(j)]
         for base in sorted(bases, key=sorted):
             mask = has.copy()
             for pair in base:
@@ -117,7 +124,12 @@ class CrossedCells:
                 unpublished.append(cell)
                 if counts[code] < min_n:
                     sensitive.append(cell)
-        return unpublished, sensitive
+            for i, j in pairs:
+                ins = sum(counts[k] for k, p in enumerate(self.patterns) if p[i] == "no" and p[j] == "yes")
+                outs = sum(counts[k] for k, p in enumerate(self.patterns) if p[i] == "yes" and p[j] == "no")
+                if ins and outs and ins + outs < min_n:
+                    differences.append((base | {(self.crossed[j], "yes")}, base | {(self.crossed[i], "yes")}))
+        return unpublished, sensitive, differences
 
     def _mask(self, pair):
         if pair not in self._masks:

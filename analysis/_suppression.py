@@ -18,7 +18,7 @@ import numpy as np
 
 from analysis._exact_span import ColumnSpace, RowBasis
 
-_KINDS = {"n": 0, "sum": 1, "count": 2}
+_KINDS = {"n": 0, "sum": 1, "count": 2, "delta": 3}
 _ONE = 1
 _MAX_TRIES = 40  # candidates tested per step before falling back to the cheapest
 _MAX_ALTS = 12  # alternative levels per dimension when building hypercubes
@@ -39,9 +39,11 @@ def parse_group(group_var, group, city_label: str, sep: str) -> frozenset:
 class MeasureSystem:
     """Variables, identities and row mapping of one measure's figures."""
 
-    def __init__(self, keys, categories, n, estimate, unpublished=(), sensitive=()):
+    def __init__(self, keys, categories, n, estimate, unpublished=(), sensitive=(), differences=()):
         """``unpublished``: groups without rows (their figures are unknowns);
-        ``sensitive``: those of them whose figures must not be recoverable."""
+        ``sensitive``: those of them whose figures must not be recoverable;
+        ``differences``: pairs of groups ``(a, b)`` whose difference ``a - b``
+        must not be recoverable either (a few pupils both added and removed)."""
         self.n_rows = len(keys)
         lattice = {frozenset(s) for key in set(keys) | set(unpublished) for r in range(len(key) + 1)
                    for s in combinations(sorted(key), r)}
@@ -92,6 +94,16 @@ class MeasureSystem:
         for g in lattice:
             for name, x in g:
                 self.levels[name].add(x)
+        for a, b in differences:
+            for kind, c in [("n", None)] + [("sum", None)] * has_mean + [("count", c) for c in cats]:
+                ia, ib = index.get((kind, a, c)), index.get((kind, b, c))
+                if ia is None or ib is None:
+                    continue
+                self.sensitive.add(len(self.vars))
+                self.relations.append((ia, [ib, len(self.vars)]))  # a = b + (a - b)
+                self.vars.append(("delta", b, c))
+                self.var_rows.append([])
+                self.value.append(0.0)
         self.member_of = defaultdict(list)
         for r, (parent, kids) in enumerate(self.relations):
             for v in kids + ([parent] if parent is not None else []):
@@ -139,6 +151,8 @@ class MeasureSystem:
         """
         published = self.published(hidden)
         kind, g, c = self.vars[target]
+        if kind == "delta":
+            return []
         family = "sum" if kind == "sum" else "count"
         start = dict(g)
         if family == "count":

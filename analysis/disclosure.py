@@ -213,10 +213,12 @@ def apply_disclosure_control(
         primary = rows[(group_min < min_n) & (reason[rows] == "") & ~fixed[rows]]
         reason[primary] = f"n<{min_n}"
         row_keys = [keys[i] for i in rows]
-        cells, sensitive = split.cells(row_keys + phantoms, frame["m"].iloc[rows[0]], min_n) \
-            if split else ([], [])
+        cells, sensitive, differences = split.cells(row_keys + phantoms, frame["m"].iloc[rows[0]], min_n) \
+            if split else ([], [], [])
+        if not sensitive and not differences and not (reason[rows] != "").any():
+            continue  # nothing hidden, nothing to protect: every figure is published
         system = MeasureSystem(row_keys, frame["k"].to_numpy()[rows], n[rows], est[rows],
-                               phantoms + cells, sensitive)
+                               phantoms + cells, sensitive, differences)
         hidden = complete_suppression(system, set(np.flatnonzero(reason[rows] != "").tolist()),
                                       set(np.flatnonzero(fixed[rows]).tolist()))
         extra = [rows[i] for i in sorted(hidden) if reason[rows[i]] == ""]

@@ -56,7 +56,7 @@ def analyse(data, questionnaire: Questionnaire, *, by: str | Sequence[str] = "di
             small_area: bool = True, design: str | None = None,
             enrolment: pd.DataFrame | None = None, df_rule: str | None = None,
             ci_method: str = "beta", previous: Sequence = (),
-            withdrawn: pd.DataFrame | None = None) -> pd.DataFrame:
+            withdrawn: pd.DataFrame | None = None, refuse: bool = False) -> pd.DataFrame:
     """Published estimates of every scale and category by group, compared with the city.
 
     Parameters
@@ -99,6 +99,9 @@ def analyse(data, questionnaire: Questionnaire, *, by: str | Sequence[str] = "di
         then needs a ``response_id`` column.
     withdrawn : pandas.DataFrame, optional
         Rows of pupils counted by an earlier release whose answers are gone.
+    refuse : bool
+        With ``previous``: raise :class:`analysis.releases.ReleaseRefused`
+        rather than hide more than this computation alone would.
 
     Returns
     -------
@@ -160,7 +163,7 @@ def analyse(data, questionnaire: Questionnaire, *, by: str | Sequence[str] = "di
         from analysis.releases import protect_release
 
         published = protect_release(estimates, frame, previous, min_n=min_n, withdrawn=withdrawn,
-                                    alike=alike)
+                                    refuse=refuse, alike=alike)
     else:
         published = apply_disclosure_control(estimates, min_n=min_n, units=frame[groupings], alike=alike)
     published = readjust_published(published, adjust)
@@ -191,8 +194,8 @@ def add_small_area_estimates(estimates: pd.DataFrame, by: str = "district",
     Only the ``by`` groups' means take part; the city row and "don't know"
     are not areas, and neither is a row marked ``suppressed``: call this on
     the disclosure-controlled table, so that the fit (random-effect variance,
-    shrinkage, MSE) depends on published figures alone. A group whose direct estimate has no usable standard
-    error (one school: df 0, or se 0) is left out of the fit and keeps empty
+    shrinkage, MSE) depends on published figures alone. A group whose direct
+    estimate has no usable standard error (one school: df 0, or se 0) is left out of the fit and keeps empty
     small-area columns; with fewer than ``min_areas`` usable groups a measure
     gets none. Shares are not modelled (a linear model can leave [0, 1]).
 

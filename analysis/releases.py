@@ -18,13 +18,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analysis._suppression import parse_group
+from analysis._release_marks import IN, NEW, mark_changed, marked, membership
 from analysis.disclosure import apply_disclosure_control
 
 __all__ = ["Release", "ReleaseRefused", "protect_release"]
-
-_IN = "\x00in_release_"  # membership columns: a pupil counted in release r or not
-_NEW = "new"
 
 
 @dataclass(frozen=True)
@@ -113,9 +110,10 @@ def protect_release(
     hidden cell, and the earlier releases' figures are fixed: published ones
     stay published, hidden ones must stay underivable. A change of threshold
     alone leaves every pupil "kept": then a figure the earlier release hid
-    stays derivable-proof. Not modelled: one group's additions and
-    withdrawals taken together (a swap of two pupils within a group hidden in
-    both releases), and releases of other waves (different answers).
+    stays derivable-proof. A group that some pupils entered and others left,
+    fewer than ``min_n`` in all, has its change protected too (the new
+    pupil's score minus the withdrawn one's). Not modelled: releases of other
+    waves (different answers).
 
     Examples
     --------
@@ -143,17 +141,17 @@ def protect_release(
         raise ValueError("pupils need a response_id column")
     previous = [r if isinstance(r, Release) else Release(*r) for r in previous]
     city, sep = options.get("city_label", "all"), options.get("sep", ":")
-    units = _units(pupils, withdrawn, previous)
-    names = [f"{_IN}{r}" for r in range(len(previous))] + [f"{_IN}{_NEW}"]
+    units = membership(pupils, withdrawn, previous)
+    names = [f"{IN}{r}" for r in range(len(previous))] + [f"{IN}{NEW}"]
     parts = []
     for r, release in enumerate(previous):
-        part = _marked(release.table, names[r], city, sep)
+        part = marked(release.table, names[r], city, sep)
         part["_locked"] = True
         parts.append(part)
-    new = _marked(estimates.drop(columns=["suppressed", "suppression_reason"], errors="ignore"),
+    new = marked(estimates.drop(columns=["suppressed", "suppression_reason"], errors="ignore"),
                   names[-1], city, sep)
     new["_locked"] = False
-    _mark_changed(new, estimates, units, names, previous, min_n, city, sep)
+    mark_changed(new, estimates, units, names, previous, min_n, city, sep)
     combined = pd.concat(parts + [new], ignore_index=True)
     try:
         out = apply_disclosure_control(combined, min_n=min_n, units=units, crossed=names,
@@ -161,77 +159,21 @@ def protect_release(
     except RuntimeError as error:
         raise ReleaseRefused(f"the new computation cannot be protected against the earlier releases "
                              f"({error})") from None
-    result = out.iloc[len(combined) - len(estimates):].drop(columns="_locked")
-    result = result[[c for c in result.columns]].copy()
+    result = out.iloc[len(combined) - len(estimates):]
+    flags = [c for c in ("suppressed", "suppression_reason", "low_precision") if c not in estimates.columns]
+    result = result[list(estimates.columns) + flags].copy()
     result.index = estimates.index
     result["group_var"], result["group"] = estimates["group_var"], estimates["group"]
     if refuse and previous:
         alone = apply_disclosure_control(estimates.drop(columns=["suppressed", "suppression_reason"],
-                                                        errors="ignore"), min_n=min_n, **options)
+                                                        errors="ignore"), min_n=min_n, units=pupils,
+                                         **options)
         extra = int((result["suppressed"] & ~alone["suppressed"]).sum())
         if extra:
             raise ReleaseRefused(f"releasing this computation would hide {extra} more figures than "
                                  f"computing it alone: it differs from an earlier release by fewer "
                                  f"than {min_n} pupils in some groups")
     return result
-
-
-def _units(pupils, withdrawn, previous):
-    frames = [pupils] + ([withdrawn] if withdrawn is not None else [])
-    units = pd.concat(frames, ignore_index=True)
-    if units["response_id"].duplicated().any():
-        raise ValueError("response_id repeats in pupils (and withdrawn)")
-    ids = set(units["response_id"])
-    for r, release in enumerate(previous):
-        unknown = set(release.response_ids) - ids
-        if unknown:
-            raise ValueError(f"{len(unknown)} pupils of earlier release {r + 1} are neither in pupils nor "
-                             "in withdrawn; pass their rows as withdrawn")
-        units[f"{_IN}{r}"] = np.where(units["response_id"].isin(release.response_ids), "yes", "no")
-    units[f"{_IN}{_NEW}"] = np.where(units["response_id"].isin(pupils["response_id"]), "yes", "no")
-    return units
-
-
-def _marked(table, name, city, sep):
-    """The table with each group placed inside the release (``district:<in r>``)."""
-    out = table.copy()
-    is_city = (out["group"].astype(str) == city) | (out["group_var"].astype(str) == city)
-    out["group_var"] = np.where(is_city, name, out["group_var"].astype(str) + sep + name)
-    out["group"] = np.where(is_city, "yes", out["group"].astype(str) + sep + "yes")
-    return out
-
-
-def _mark_changed(new, estimates, units, names, previous, min_n, city, sep):
-    """Primary suppression of groups published before that changed by fewer than min_n pupils."""
-    shown = [_published_keys(r.table, city, sep) for r in previous]
-    measure = estimates["measure"].astype(str).str.partition("=")[0]
-    reasons = pd.Series("", index=new.index, dtype=object)
-    masks = {}
-    for i, (gv, g, m) in enumerate(zip(estimates["group_var"], estimates["group"], measure)):
-        key = parse_group(gv, g, city, sep)
-        hit = [r for r, keys in enumerate(shown) if (key, m) in keys]
-        if not hit:
-            continue
-        if key not in masks:
-            mask = np.ones(len(units), bool)
-            for var, value in key:
-                mask &= units[var].astype(str).to_numpy() == value if var in units else False
-            masks[key] = mask
-        mask = masks[key] & (units[m].notna().to_numpy() if m in units.columns else True)
-        now = units[names[-1]].to_numpy()[mask]
-        for r in hit:
-            changed = int((units[names[r]].to_numpy()[mask] != now).sum())
-            if 0 < changed < min_n:
-                reasons.iloc[i] = f"changed<{min_n}"
-    hit = reasons != ""
-    new["suppressed"] = hit.to_numpy()
-    new["suppression_reason"] = reasons.to_numpy()
-
-
-def _published_keys(table, city, sep):
-    rows = table[~table["suppressed"].fillna(True).astype(bool)]
-    measure = rows["measure"].astype(str).str.partition("=")[0]
-    return {(parse_group(gv, g, city, sep), m) for gv, g, m in zip(rows["group_var"], rows["group"], measure)}
 
 
 def same_pupils(table: pd.DataFrame, other: pd.DataFrame, min_rows: int = 3) -> list[tuple]:

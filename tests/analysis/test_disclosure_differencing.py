@@ -334,6 +334,9 @@ def test_refuse_instead_of_hiding_more(small):
                                            cluster="school") for g in GROUPINGS], ignore_index=True)
     with pytest.raises(ReleaseRefused, match="fewer than 10 pupils"):
         protect_release(estimates, pupils, [Release(first, set(before["response_id"]))], refuse=True)
+    with pytest.raises(ReleaseRefused):
+        analyse(pupils, questionnaire, by=GROUPINGS, previous=[Release(first, set(before["response_id"]))],
+                refuse=True)
     # the same pupils and threshold again: nothing changed, nothing more hidden, not refused
     same = release(pupils, questionnaire, 10)
     again = protect_release(estimates, pupils, [Release(same, set(pupils["response_id"]))], refuse=True)
@@ -353,3 +356,43 @@ def test_previous_wave_comparison_refuses_a_computation_of_the_same_wave(small):
     other = demo_wave(small, 2)  # another wave: different answers, compared
     compared = compare_with_previous(second, release(other, small, 10))
     assert compared["diff_previous"].notna().any()
+
+
+def test_a_swap_inside_a_hidden_district_is_not_revealed_by_its_region():
+    """One pupil withdrawn and one added in a district hidden in both releases.
+
+    Region R = D1 + D2 + D3; D1 (6 pupils) and its complement D3 are hidden;
+    D2 gets 12 late pupils (enough to publish its change). Published in both
+    releases, R and D2 (with D3 unchanged) would give D1's change: the new
+    pupil's score minus the withdrawn one's.
+    """
+    from analysis.disclosure import apply_disclosure_control
+    from analysis.releases import Release, protect_release
+
+    rng = np.random.default_rng(5)
+    sizes = {"D1": 6, "D2": 40, "D3": 30, "D4": 50}
+    first = pd.DataFrame({"district": [d for d, k in sizes.items() for _ in range(k)]})
+    first["response_id"] = range(len(first))
+    first["region"] = np.where(first["district"] == "D4", "S", "R")
+    first["m"] = rng.integers(1, 6, len(first)).astype(float)
+    withdrawn = first[first["district"] == "D1"].head(1)
+    late = pd.DataFrame({"district": ["D1"] + ["D2"] * 12, "region": "R",
+                         "m": rng.integers(1, 6, 13).astype(float)})
+    late["response_id"] = range(1000, 1013)
+    second = pd.concat([first.drop(index=withdrawn.index), late], ignore_index=True)
+
+    def table(pupils):
+        parts = [("all", "all", pupils)] + [(v, g, p) for v in ("district", "region")
+                                              for g, p in pupils.groupby(v)]
+        return pd.DataFrame([{"group_var": v, "group": g, "measure": "m", "statistic": "mean",
+                              "n": len(p), "estimate": p["m"].mean(), "se": 0.1} for v, g, p in parts])
+
+    one = apply_disclosure_control(table(first), units=first)
+    assert one.set_index("group")["suppressed"][["D1", "D3", "D2", "R"]].tolist() == [True, True, False, False]
+    two = protect_release(table(second), second, [Release(one, set(first["response_id"]))],
+                          withdrawn=withdrawn)
+    shown = {g for g, s in zip(two["group"], two["suppressed"]) if not s} & \
+        {g for g, s in zip(one["group"], one["suppressed"]) if not s}
+    # D1's change = R's change - D2's change (D3 unchanged) = city's change - D2's - D4's
+    assert not {"R", "D2"} <= shown
+    assert not {"all", "D2", "D4"} <= shown

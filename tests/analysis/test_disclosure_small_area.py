@@ -155,3 +155,13 @@ def test_positive_control_the_old_order_is_solved(questionnaire):
         old = apply_disclosure_control(add_small_area_estimates(truth, by), min_n=min_n)
         wins += len(recovered(old, truth[truth["statistic"] == "mean"], by))
     assert wins >= 5  # 6 of the 10 measures where exactly one hidden group entered the old fit
+
+
+def test_no_hidden_group_is_solved_when_several_groupings_are_published(questionnaire):
+    scored = city(questionnaire, 2, "district")
+    groupings = ["district", "school", "grade", "gender"]
+    published = analyse(scored, questionnaire, by=groupings, min_n=10)
+    means, _ = measures(questionnaire)
+    for by in groupings:
+        truth = compare_to_city(scored, measures=means, by=by, cluster="school")
+        assert recovered(published, truth, by) == [], by
