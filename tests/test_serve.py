@@ -149,7 +149,7 @@ def test_four_workers_on_postgres_and_redis_take_a_pupil_through(postgres_databa
         wrong = SurveyPupil(base, "ZZZZ-ZZZZ-ZZ", seed=1)
         with pytest.raises(Exception, match="refused: 200"):
             wrong.take_survey()
-        assert redis_server.keys(f"*/{prefix}/*")
+        assert redis_server.keys(f"*/{prefix}:*")
     finally:
         server.send_signal(signal.SIGTERM)
         try:
@@ -157,7 +157,7 @@ def test_four_workers_on_postgres_and_redis_take_a_pupil_through(postgres_databa
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
             raise
-        for key in redis_server.scan_iter(f"*/{prefix}/*"):
+        for key in redis_server.scan_iter(f"*/{prefix}:*"):
             redis_server.delete(key)
         redis_server.close()
     assert returncode == 0, (tmp_path / "server.log").read_text()  # graceful stop

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 
 from flask import abort, current_app, flash, redirect, url_for
-from flask_babel import format_datetime, gettext as _
+from flask_babel import format_datetime, gettext as _, ngettext
 from flask_wtf import FlaskForm
 
 from survey_app.admin import bp
@@ -42,8 +42,10 @@ def _compute(wave: Wave):
 
 
 def _computed_message(stored) -> str:
-    return _("Draft results computed on %(when)s from %(n)d answered surveys. Check them, "
-             "then release them to the planners.",
+    return ngettext("Draft results computed on %(when)s from %(n)d answered survey. Check them, "
+                    "then release them to the planners.",
+                    "Draft results computed on %(when)s from %(n)d answered surveys. Check them, "
+                    "then release them to the planners.", stored.responses,
              when=format_datetime(stored.computed_at, "short"), n=stored.responses)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -68,6 +69,7 @@ def confirm_indicators():
                 "it again to see why."), "error")
         return redirect(url_for("insights.indicators"))
     db.session.commit()
-    flash(_("%(added)d values imported, %(replaced)d replaced.", added=added,
+    flash(ngettext("%(added)d value imported, %(replaced)d replaced.",
+                     "%(added)d values imported, %(replaced)d replaced.", added, added=added,
             replaced=replaced), "success")
     return redirect(url_for("insights.indicators"))
