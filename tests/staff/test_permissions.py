@@ -96,6 +96,8 @@ CASES = {
                     "district_id": w.districts[0], "fmt": fmt}, ITS_PLANNER)
         for fmt in ("csv", "xlsx")],
     "school.wave": [(lambda w: {"wave_id": w.wave_id}, SCHOOL_STAFF)],
+    "planner.data_package": [
+        (lambda w: {"wave_id": w.wave_id, "municipality_id": w.municipality_id}, ITS_PLANNER)],
 }
 # Targeting, trends, region view, school results (issue 10, items 4-8). The world's planner
 # has the municipality, not its region: the region view is the admin's only.
