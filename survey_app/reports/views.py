@@ -16,6 +16,7 @@ from survey_app.planner import bp
 from survey_app.planner.views import _questionnaire, _released
 from survey_app.reports.content import wave_content
 from survey_app.reports.package import definition_file, package_zip
+from survey_app.reports.pdf import wave_report_pdf
 
 
 def _stem(*parts: str) -> str:
@@ -36,3 +37,14 @@ def data_package(wave_id: int, municipality_id: int):
         result_set, current_app.config.get("QUESTIONNAIRE_DIRS")))
     return _attachment(body, "application/zip",
                        _stem(result_set.wave.name, municipality.name, "data") + ".zip")
+
+
+@bp.route("/waves/<int:wave_id>/municipalities/<int:municipality_id>/report-<lang>.pdf")
+def wave_report(wave_id: int, municipality_id: int, lang: str):
+    """The wave report as a PDF in German or English."""
+    if lang not in ("de", "en"):
+        abort(404)
+    result_set, municipality = _released(wave_id, municipality_id)
+    content = wave_content(db.session, result_set, municipality, _questionnaire(result_set))
+    return _attachment(wave_report_pdf(db.session, content, lang), "application/pdf",
+                       _stem(result_set.wave.name, municipality.name, "report", lang) + ".pdf")

@@ -154,6 +154,10 @@ def test_cli_writes_the_package_of_every_municipality(app, runner, stored, tmp_p
     assert done.exit_code == 0, done.output
     packages = list(out.glob("*_data.zip"))
     assert len(packages) == 1
+    reports = sorted(p.name for p in out.glob("*.pdf"))
+    assert reports == ["Musterstadt_2026_Musterstadt_report_de.pdf",
+                       "Musterstadt_2026_Musterstadt_report_en.pdf"]
+    assert all(p.read_bytes()[:5] == b"%PDF-" for p in out.glob("*.pdf"))
     with zipfile.ZipFile(packages[0]) as archive:
         assert set(archive.namelist()) == FILES
     missing = runner.invoke(main, args=["report", "--wave", "Gibt es nicht", "--out", str(out)])
