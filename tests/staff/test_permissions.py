@@ -101,6 +101,9 @@ CASES = {
     "planner.wave_report": [
         (lambda w, lang=lang: {"wave_id": w.wave_id, "municipality_id": w.municipality_id,
                                "lang": lang}, ITS_PLANNER) for lang in ("de", "en")],
+    "planner.district_report": [
+        (lambda w: {"wave_id": w.wave_id, "municipality_id": w.municipality_id,
+                    "district_id": w.districts[0], "lang": "en"}, ITS_PLANNER)],
 }
 # Targeting, trends, region view, school results (issue 10, items 4-8). The world's planner
 # has the municipality, not its region: the region view is the admin's only.
@@ -118,7 +121,8 @@ for _endpoint in ("insights.needs", "insights.scatter", "insights.trends"):
         (lambda w: {"municipality_id": w.municipality_id, "fmt": "csv"}, ITS_PLANNER),
         (lambda w: {"municipality_id": w.municipality_id, "fmt": "xlsx"}, ITS_PLANNER)]
 for _endpoint, _args in (("school_results.school", {}),
-                         ("school_results.school_download", {"fmt": "xlsx"})):
+                         ("school_results.school_download", {"fmt": "xlsx"}),
+                         ("school_results.school_report", {"lang": "de"})):
     CASES[_endpoint] = [
         (lambda w, a=_args: {"school_id": w.school_a, **a}, {"admin", "coord_a"}),
         (lambda w, a=_args: {"school_id": w.school_b, **a}, {"admin", "coord_b"}),
