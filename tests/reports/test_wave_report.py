@@ -81,3 +81,30 @@ def test_a_planner_of_another_municipality_gets_404(app, stored):
     for lang in ("de", "en"):
         assert client.get(_url(stored, lang)).status_code == 404
     assert planner_client(app).get(_url(stored, "fr")).status_code == 404
+
+
+def test_hidden_districts_are_hatched_on_every_map(app, stored):
+    """Each map defines the hatching its hidden districts are filled with (as on the page)."""
+    from survey_app.extensions import db
+    from survey_app.models import Municipality, ResultSet, ResultEstimate
+    from survey_app.reports.content import wave_content
+    from survey_app.reports.pdf import report_html
+    from sqlalchemy import select
+    from analysis.questionnaire import load
+    from questionnaires import SHIPPED
+
+    with app.test_request_context():
+        result_set = db.session.scalar(select(ResultSet).join(ResultEstimate).where(
+            ResultEstimate.municipality_id == stored.municipality_id))
+        content = wave_content(db.session, result_set,
+                               db.session.get(Municipality, stored.municipality_id),
+                               load(SHIPPED))
+        html = report_html(db.session, content, "en")
+    maps = re.findall(r'<svg class="choropleth".*?</svg>', html, re.S)
+    assert len(maps) >= 10
+    for drawn in maps:
+        used = set(re.findall(r'fill="url\(#([^)]+)\)"', drawn))
+        assert used, "a hidden district on every map at this threshold"
+        for pattern in used:
+            assert f'id="{pattern}"' in drawn
+    assert len({p for m in maps for p in re.findall(r'id="(hatch-[^"]+)"', m)}) == len(maps)
