@@ -22,9 +22,6 @@ from survey_app.reports.content import AREAS, WaveContent
 from survey_app.services import monitoring
 from survey_app.services.overview import ALPHA, build_overview
 
-#: Districts' pupils per school type and grade below this (the threshold) show no rate.
-
-
 @dataclass
 class Finding:
     """Districts significantly worse than the city on one measure."""
@@ -51,7 +48,9 @@ class ResponseRow:
     submitted: int
 
     def rate(self, threshold: int) -> float | None:
-        if self.enrolled < threshold or not self.enrolled:
+        """The response rate, or ``None`` where fewer than ``threshold`` pupils answered
+        (or were enrolled): no figure of a small group, even a count."""
+        if self.submitted < threshold or self.enrolled < threshold:
             return None
         return self.submitted / self.enrolled
 
