@@ -108,3 +108,32 @@ def test_hidden_districts_are_hatched_on_every_map(app, stored):
         for pattern in used:
             assert f'id="{pattern}"' in drawn
     assert len({p for m in maps for p in re.findall(r'id="(hatch-[^"]+)"', m)}) == len(maps)
+
+
+def test_response_table_shows_no_count_of_a_small_group(app, stored):
+    """Methods page: a school type and grade with fewer answers than the threshold shows
+    "fewer than K" instead of its counts and rate."""
+    from survey_app.extensions import db
+    from survey_app.models import Municipality, ResultEstimate, ResultSet
+    from survey_app.reports.content import wave_content
+    from survey_app.reports.pdf import report_html, response_rows
+    from sqlalchemy import select
+
+    with app.test_request_context():
+        result_set = db.session.scalar(select(ResultSet).join(ResultEstimate).where(
+            ResultEstimate.municipality_id == stored.municipality_id))
+        content = wave_content(db.session, result_set,
+                               db.session.get(Municipality, stored.municipality_id), None)
+        rows = response_rows(db.session, content)
+        html = report_html(db.session, content, "en")
+    small = [r for r in rows if r.submitted < 40]
+    large = [r for r in rows if r.submitted >= 40 and r.enrolled >= 40]
+    assert small and large
+    table = re.search(r'id="responses".*?</table>', html, re.S).group(0)
+    lines = re.findall(r"<tr>(.*?)</tr>", table, re.S)
+    for row in small:
+        line = next(li for li in lines if re.search(rf'class="num">{row.grade}</td>', li)
+                    and re.search(r"fewer than 40", li) and ">" + str(row.submitted) + "<"
+                    not in li)
+        assert line
+    assert sum("fewer than 40" in li for li in lines) == len(small)
