@@ -118,3 +118,23 @@ def test_wave_report_names_the_districts_worse_than_the_city(app, released):  # 
     assert worse  # the demo has districts that fare worse
     for name in names.values():
         assert (name in findings) == (name in worse), name
+
+
+def test_school_report_below_the_threshold_has_no_figure(app):
+    """With a threshold above every school's size the report says why and shows no number
+    of the school."""
+    from tests.insights.conftest import make_released
+
+    with app.app_context():
+        made = make_released(min_group_size=500)
+        school = db.session.get(School, made.school_ids[0])
+        name = school.name
+        stored = list(db.session.scalars(select(ResultEstimate).where(
+            ResultEstimate.group_var == "school", ResultEstimate.group_key == str(school.id))))
+    assert stored and all(r.suppressed for r in stored)
+    coordinator = logged_in(app, made.emails["coordinator"])
+    text = "\n".join(_pages(coordinator.get(
+        f"/school/results/{made.school_ids[0]}/report-en.pdf").data))
+    assert name in text and "fewer than 500 pupils" in text
+    body = text.replace(name, "").replace("500", "").replace("Musterstadt 2026", "")
+    assert not re.search(r"\d", body), body
