@@ -18,3 +18,4 @@ def _planners_only():
 
 
 from survey_app.planner import views  # noqa: E402,F401
+from survey_app.reports import views as _reports_views  # noqa: E402,F401

@@ -96,6 +96,14 @@ CASES = {
                     "district_id": w.districts[0], "fmt": fmt}, ITS_PLANNER)
         for fmt in ("csv", "xlsx")],
     "school.wave": [(lambda w: {"wave_id": w.wave_id}, SCHOOL_STAFF)],
+    "planner.data_package": [
+        (lambda w: {"wave_id": w.wave_id, "municipality_id": w.municipality_id}, ITS_PLANNER)],
+    "planner.wave_report": [
+        (lambda w, lang=lang: {"wave_id": w.wave_id, "municipality_id": w.municipality_id,
+                               "lang": lang}, ITS_PLANNER) for lang in ("de", "en")],
+    "planner.district_report": [
+        (lambda w: {"wave_id": w.wave_id, "municipality_id": w.municipality_id,
+                    "district_id": w.districts[0], "lang": "en"}, ITS_PLANNER)],
 }
 # Targeting, trends, region view, school results (issue 10, items 4-8). The world's planner
 # has the municipality, not its region: the region view is the admin's only.
@@ -113,7 +121,8 @@ for _endpoint in ("insights.needs", "insights.scatter", "insights.trends"):
         (lambda w: {"municipality_id": w.municipality_id, "fmt": "csv"}, ITS_PLANNER),
         (lambda w: {"municipality_id": w.municipality_id, "fmt": "xlsx"}, ITS_PLANNER)]
 for _endpoint, _args in (("school_results.school", {}),
-                         ("school_results.school_download", {"fmt": "xlsx"})):
+                         ("school_results.school_download", {"fmt": "xlsx"}),
+                         ("school_results.school_report", {"lang": "de"})):
     CASES[_endpoint] = [
         (lambda w, a=_args: {"school_id": w.school_a, **a}, {"admin", "coord_a"}),
         (lambda w, a=_args: {"school_id": w.school_b, **a}, {"admin", "coord_b"}),
@@ -267,10 +276,19 @@ def test_no_answer_is_visible_on_any_staff_page(app, world):
 
 
 def readable(response) -> str:
-    """A response's text; for an XLSX download, the text of every part of the workbook."""
-    data = response.get_data()
+    """A response's text; for an XLSX download or a zip, the text of every part (also of a
+    workbook inside the zip); for a PDF, the text of its pages."""
+    return _readable(response.get_data())
+
+
+def _readable(data: bytes) -> str:
     if data[:2] == b"PK":
         with zipfile.ZipFile(io.BytesIO(data)) as book:
-            return "".join(book.read(name).decode("utf-8", "replace")
-                           for name in book.namelist())
+            return "".join(_readable(part) if part[:2] == b"PK" else
+                           part.decode("utf-8", "replace")
+                           for part in map(book.read, book.namelist()))
+    if data[:5] == b"%PDF-":
+        from pypdf import PdfReader
+
+        return "".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)
     return data.decode("utf-8")

@@ -1,0 +1,148 @@
+"""The wave report as a PDF: HTML and the planner pages' SVG map rendered by WeasyPrint.
+
+The report's maps are drawn from the same :class:`~survey_app.services.overview.Overview`
+as the planner's overview (projection, classes, colour-blind-safe palettes,
+hatching of hidden districts), so a printed map never differs from the page.
+All figures come from the stored results (:mod:`.content`); the key findings
+use the same rule as the needs matrix (:func:`analysis.targeting.worse_than_city`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask import render_template
+from flask_babel import force_locale
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from analysis.targeting import measure_directions, worse_than_city
+from survey_app.models import School
+from survey_app.reports.content import AREAS, WaveContent
+from survey_app.services import monitoring
+from survey_app.services.overview import ALPHA, build_overview
+
+@dataclass
+class Finding:
+    """Districts significantly worse than the city on one measure."""
+
+    label: str
+    districts: list[str]
+
+
+@dataclass
+class AreaSection:
+    """One area of the questionnaire: a small map per scale and a table of the districts."""
+
+    id: str
+    title: str
+    overviews: list = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+
+@dataclass
+class ResponseRow:
+    school_type: str | None
+    grade: int
+    enrolled: int
+    submitted: int
+
+    def rate(self, threshold: int) -> float | None:
+        """The response rate, or ``None`` where fewer than ``threshold`` pupils answered
+        (or were enrolled): no figure of a small group, even a count."""
+        if self.submitted < threshold or self.enrolled < threshold:
+            return None
+        return self.submitted / self.enrolled
+
+
+def response_rows(session: Session, content: WaveContent) -> list[ResponseRow]:
+    """Enrolled and submitted by school type and grade, for the municipality's schools."""
+    school_ids = set(session.scalars(select(School.id).where(
+        School.municipality_id == content.municipality.id)))
+    grouped: dict[tuple, ResponseRow] = {}
+    for row in monitoring.class_rows(session, content.wave.id, school_ids):
+        key = (row.school_type or "", row.grade)
+        found = grouped.setdefault(key, ResponseRow(row.school_type, row.grade, 0, 0))
+        found.enrolled += row.enrolled
+        found.submitted += row.submitted
+    return [grouped[k] for k in sorted(grouped)]
+
+
+def _findings(content: WaveContent, measure_ids: list[str], labels: dict[str, str]
+              ) -> list[Finding]:
+    frame = content.frame
+    frame = frame[frame["district_id"].notna() & frame["measure"].isin(measure_ids)].copy()
+    if frame.empty or content.questionnaire is None:
+        return []
+    frame["worse"] = worse_than_city(frame, measure_directions(content.questionnaire), ALPHA)
+    out = []
+    for measure in measure_ids:
+        names = sorted(frame[(frame["measure"] == measure) & frame["worse"]]["district_name"])
+        if names:
+            out.append(Finding(labels[measure], list(names)))
+    return out
+
+
+def _sections(session: Session, content: WaveContent, lang: str) -> list[AreaSection]:
+    sections = []
+    for area, german, english in AREAS:
+        section = AreaSection(area, german if lang == "de" else english)
+        means = [m for m in content.area_measures(area) if m.statistic == "mean"]
+        for measure in means:
+            section.overviews.append(build_overview(
+                session, content.result_set, content.municipality, content.questionnaire, lang,
+                measure_id=measure.id))
+        section.findings = _findings(content, [m.id for m in means],
+                                     {m.id: m.label(lang) for m in means})
+        sections.append(section)
+    return sections
+
+
+def _index_overviews(session: Session, content: WaveContent, lang: str) -> list:
+    """The wellbeing index's levels (share of pupils), mapped like the scales."""
+    levels = [m for m in content.measures if m.statistic == "share" and "_category=" not in m.id]
+    return [build_overview(session, content.result_set, content.municipality,
+                           content.questionnaire, lang, measure_id=m.id) for m in levels]
+
+
+def _appendix(content: WaveContent, lang: str) -> list[tuple[str, list[tuple[str, str, bool]]]]:
+    """Per scale: its label and its items (code, wording, reverse-coded)."""
+    q = content.questionnaire
+    if q is None:
+        return []
+    out = []
+    for scale in q.scales:
+        items = []
+        for code in scale.items:
+            item = q.item(code)
+            text = item.text.get(lang) or item.text.get("de") or ""
+            items.append((code, text, bool(getattr(item, "reverse", False))))
+        out.append((scale.label.get(lang) or scale.label.get("de") or scale.id, items))
+    return out
+
+
+def report_html(session: Session, content: WaveContent, lang: str) -> str:
+    """The wave report as one HTML document (rendered in ``lang``)."""
+    with force_locale(lang):
+        sections = _sections(session, content, lang)
+        indices = _index_overviews(session, content, lang)
+        index_ids = [o.measure.id for o in indices]
+        index_findings = _findings(content, index_ids,
+                                   {o.measure.id: o.measure.label for o in indices})
+        return render_template(
+            "reports/wave.html", c=content, rs=content.result_set, lang=lang,
+            sections=sections, indices=indices, index_findings=index_findings,
+            responses=response_rows(session, content), appendix=_appendix(content, lang),
+            threshold=content.result_set.min_group_size)
+
+
+def html_to_pdf(html: str) -> bytes:
+    """Render HTML (no external resources: everything is inline) to a tagged PDF."""
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=None).write_pdf(pdf_tags=True)
+
+
+def wave_report_pdf(session: Session, content: WaveContent, lang: str) -> bytes:
+    """The wave report of one municipality in ``lang`` (``de`` or ``en``) as PDF bytes."""
+    return html_to_pdf(report_html(session, content, lang))
