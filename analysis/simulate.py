@@ -92,6 +92,7 @@ def simulate_city(
     seed: int = 0,
     wave: str = "2026",
     progress: bool | None = False,
+    city_seed: int | None = None,
 ) -> SimulatedCity:
     """Simulate a city's survey: responses, district polygons, enrolment.
 
@@ -108,6 +109,10 @@ def simulate_city(
         Number of schools (default: one per 400 pupils, at least 5).
     seed : int
         Random seed; the same seed gives identical output.
+    city_seed : int or None
+        Seed of the city alone (districts, their deprivation, schools); ``None``:
+        ``seed``. The same ``city_seed`` with another ``seed`` is another wave of
+        the same city: other pupils, the same districts and pattern.
     wave : str
         Value of the ``wave`` column.
     progress : bool or None
@@ -153,6 +158,8 @@ def simulate_city(
     q = questionnaire
     rng = {part: np.random.default_rng([seed, k]) for k, part in enumerate(
         ("city", "pupils", "model", "latent", "answers", "enrolment", "language"))}
+    if city_seed is not None:
+        rng["city"] = np.random.default_rng([city_seed, 0])
     city = geography.build_city(rng["city"], districts, schools)
     grades, gender_values = _grades(q), _gender_values(q)
     gender_p = _gender_shares(len(gender_values))

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from survey_app import create_app
 from survey_app.cli import main
 from survey_app.extensions import db
-from survey_app.models import AccessCode, Answer, District, Response, Wave
+from survey_app.models import AccessCode, Answer, District, Response, SchoolClass, Wave
 from tests.staff.conftest import login
 from tests.test_pupil_start import start
 
@@ -60,12 +60,16 @@ def test_demo_sets_up_prints_codes_and_keeps_data_on_rerun(instance):
     assert "http://127.0.0.1:8080/" in second.output
     assert set(CODE.findall(second.output)).isdisjoint(codes)
     with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(Wave)) == 1
+        # the open wave, and the earlier closed one that the trends compare with
+        assert db.session.scalar(select(func.count()).select_from(Wave)) == 2
         assert db.session.scalar(select(func.count()).select_from(District)) == 12
         simulated = int(re.search(r"(\d+) simulated answered surveys", first.output).group(1))
         assert simulated > 300 and "simulated" not in second.output  # added once only
-        assert db.session.scalar(select(func.count()).select_from(Response)) == simulated + 1
-        assert db.session.scalar(select(func.count()).select_from(AccessCode)) == simulated + 10
+        current = db.session.scalar(select(Wave.id).where(Wave.state == "open"))
+        assert db.session.scalar(select(func.count()).select_from(Response).where(
+            Response.wave_id == current)) == simulated + 1
+        assert db.session.scalar(select(func.count()).select_from(AccessCode).join(SchoolClass)
+                                 .where(SchoolClass.wave_id == current)) == simulated + 10
         _assert_simulated_answers_are_valid()
         db.engine.dispose()
 

@@ -30,6 +30,7 @@ def demo(host: str, port: int, no_serve: bool) -> None:
     from questionnaires import SHIPPED
     from survey_app.demo.accounts import ensure_demo_accounts
     from survey_app.demo.indicators import ensure_demo_indicators
+    from survey_app.demo.previous_wave import ensure_previous_wave
     from survey_app.demo.responses import ensure_demo_responses
     from survey_app.demo.results import ensure_demo_results
     from survey_app.demo.seed import ensure_demo_city
@@ -43,6 +44,7 @@ def demo(host: str, port: int, no_serve: bool) -> None:
         raise click.ClickException(f"the shipped questionnaire does not validate:\n{error}")
     city = ensure_demo_city(db.session, questionnaire)
     simulated = ensure_demo_responses(db.session, city.wave, questionnaire, city.first_class)
+    earlier = ensure_previous_wave(db.session, questionnaire, current_app.config["MIN_GROUP_SIZE"])
     released = ensure_demo_results(db.session, city.wave, questionnaire,
                                    current_app.config["MIN_GROUP_SIZE"])
     ensure_demo_indicators(db.session, city.wave, questionnaire)
@@ -55,6 +57,9 @@ def demo(host: str, port: int, no_serve: bool) -> None:
     click.echo(f"Database: {current_app.config['SQLALCHEMY_DATABASE_URI']}")
     click.echo(f"Wave: {city.wave.name} ({questionnaire.id} {questionnaire.version})"
                + (f", {simulated} simulated answered surveys added" if simulated else ""))
+    if earlier is not None:
+        click.echo(f"Earlier wave for trends: {earlier.wave.name}, {earlier.responses} answered "
+                   "surveys, results released")
     if released is not None:
         click.echo(f"Results of {city.wave.name} computed and released to the planner "
                    f"({released.responses} answered surveys)")

@@ -24,20 +24,27 @@ SEED = 2026
 
 
 def ensure_demo_responses(session: Session, wave: Wave, questionnaire: Questionnaire,
-                          skip_class: SchoolClass, today: dt.date | None = None) -> int:
-    """Add simulated submitted responses once; return how many were added."""
+                          skip_class: SchoolClass | None, today: dt.date | None = None,
+                          seed: int = SEED) -> int:
+    """Add simulated submitted responses once; return how many were added.
+
+    ``skip_class`` stays empty (the class the demo prints codes for); ``seed``
+    gives another wave other pupils.
+    """
     already = session.scalar(select(func.count()).select_from(Response)
                              .where(Response.wave_id == wave.id, Response.status == "submitted"))
     if already:
         return 0
     today = today or dt.date.today()
-    rng = np.random.default_rng(SEED)
-    classes = [c for c in wave.classes if c.id != skip_class.id and c.enrolled]
+    rng = np.random.default_rng(seed)
+    classes = [c for c in wave.classes
+               if (skip_class is None or c.id != skip_class.id) and c.enrolled]
     sizes = [int(round(c.enrolled * rng.uniform(0.55, 0.95))) for c in classes]
     districts = session.scalars(select(District).where(
         District.municipality_id == wave.municipality_id).order_by(District.code)).all()
     pupils = simulate_city(questionnaire, sum(sizes), districts=len(districts),
-                           schools=len({c.school_id for c in classes}), seed=SEED).responses
+                           schools=len({c.school_id for c in classes}), seed=seed,
+                           city_seed=SEED).responses
     district_ids = {f"{i + 1:02d}": str(d.id) for i, d in enumerate(districts)}
     start = 0
     for school_class, size in zip(classes, sizes):
