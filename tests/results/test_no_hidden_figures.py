@@ -45,6 +45,7 @@ def test_no_figure_of_a_hidden_group_anywhere(app, demo):
                 select(ResultEstimate.measure, ResultEstimate.district_id,
                        ResultEstimate.group_key)
                 .where(ResultEstimate.result_set_id == result_id,
+                       ResultEstimate.group_var == "district",
                        ResultEstimate.suppressed.is_(True))):
             hidden.setdefault(measure, set()).add(
                 names.get(district_id) or ("Don't know" if key == "dont_know" else key))

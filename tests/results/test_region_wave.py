@@ -48,6 +48,7 @@ def test_region_wave_results_per_municipality(app, demo):
         totals = {m: n for m, n in db.session.execute(
             select(ResultEstimate.municipality_id, ResultEstimate.n).where(
                 ResultEstimate.result_set_id == stored.id, ResultEstimate.group_key == "all",
+                ResultEstimate.group_var == "district",
                 ResultEstimate.measure == "life_satisfaction"))}
         assert set(totals) == {city.id, town.id}
         assert totals[town.id] < totals[city.id]
