@@ -29,18 +29,15 @@ from flask_babel import gettext as _
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from analysis.enrolment_weights import weight_to_enrolment
-from analysis.estimation import survey_design
-from analysis.designs import build_design
 from analysis.pipeline import measures
 from analysis.questionnaire import DONT_KNOW, Questionnaire
 from analysis.releases import Release, ReleaseRefused
 from analysis.scoring import score
-from survey_app.models import (District, Municipality, ResultEstimate, ResultSet, SchoolClass,
-                               Wave)
+from survey_app.models import District, Municipality, ResultEstimate, ResultSet, Wave
 from survey_app.services import audit, results_counted
 from survey_app.services.errors import InvalidInput
 from survey_app.services.frames import responses_frame
+from survey_app.services.results_design import enrolment_table, table_design, wave_design  # noqa: F401
 from survey_app.services.results_groups import grouped_tables, table_rows
 from survey_app.services.results_tables import WaveTable, protect, unprotected, wave_pupils
 
@@ -128,7 +125,11 @@ def compute_results(session: Session, wave: Wave, questionnaire: Questionnaire, 
         raise InvalidInput(_("The wave has no submitted answers yet; there is nothing to "
                              "compute."))
     scored = _prepared(score(frame, questionnaire))
-    weights, report = _enrolment_weights(session, wave, scored)
+    try:
+        built, weighted = wave_design(session, wave, scored)
+    except ValueError as error:  # e.g. more answers than enrolled pupils in a cell
+        raise InvalidInput(_("The answers cannot be weighted to the enrolment: %(error)s",
+                             error=str(error))) from None
     step(_("answers read and scored"))
     homes = dict(session.execute(select(District.id, District.municipality_id)).all())
     home = scored["district_id"].map(homes)
@@ -140,20 +141,24 @@ def compute_results(session: Session, wave: Wave, questionnaire: Questionnaire, 
                       | (home.isna() & (scored["municipality_id"] == municipality.id))]
         if not part.empty:
             try:
-                tables.append(_district_table(questionnaire, part, weights, municipality.id))
+                tables.append(WaveTable("district", municipality.id, unprotected(
+                    table_design(built, part.index), questionnaire, "district"), None))
             except ValueError as error:  # the analysis library refuses the data: say why
                 raise InvalidInput(_("The results of %(municipality)s could not be computed: "
                                      "%(error)s", municipality=municipality.name,
                                      error=str(error))) from None
         step(municipality.name)
-    notes = {"weighting": report} if report else {}
+    notes: dict = {"design": list(built.notes)}
+    if len(built.cells):
+        notes["weighting"] = built.cells.astype(object).where(built.cells.notna(), None) \
+            .to_dict("records")
     if earlier:  # the releases this draft is protected against (checked when releasing it)
         notes["protected_against"] = [int(r.id) for r in
                                       results_counted.earlier_releases(session, wave.id)]
-    weighting = "enrolment" if weights is not None else "none"
+    weighting = "enrolment" if weighted else "none"
     # Schools (for their coordinators) and a region wave's municipality and region totals,
     # all protected together with the districts: they are released together.
-    tables += grouped_tables(session, wave, questionnaire, scored, municipalities)
+    tables += grouped_tables(wave, questionnaire, built, scored, municipalities)
     means, shares = measures(questionnaire)
     pupils = wave_pupils(scored, homes, [m.id for m in municipalities])
     pupils = pd.concat([pupils, scored[[*means, *shares]]], axis=1)
@@ -180,8 +185,8 @@ def compute_results(session: Session, wave: Wave, questionnaire: Questionnaire, 
         computed_by_id=actor_id, questionnaire_id=questionnaire.id,
         questionnaire_version=questionnaire.version,
         questionnaire_hash=questionnaire.content_hash, min_group_size=min_group_size,
-        design="schools", weighting=weighting, responses=len(frame),
-        notes=json.dumps(notes, ensure_ascii=False, default=_plain) if notes else None,
+        design=built.name, weighting=weighting, responses=len(frame),
+        notes=json.dumps(notes, ensure_ascii=False, default=_plain),
         counted=results_counted.dump(pupils, [*means, *shares]))
     session.add(result)
     session.flush()
@@ -190,7 +195,8 @@ def compute_results(session: Session, wave: Wave, questionnaire: Questionnaire, 
                                                  for row in rows])
     step(_("results stored"))
     audit.record(session, actor_id, "results.compute", result, wave=wave.name,
-                 responses=len(frame), min_group_size=min_group_size, weighting=weighting)
+                 responses=len(frame), min_group_size=min_group_size, weighting=weighting,
+                 design=built.name)
     return result
 
 
@@ -231,62 +237,19 @@ def _stepper(progress: Progress | None, total: int):
     return step
 
 
-def enrolment_table(session: Session, wave: Wave, school_ids) -> pd.DataFrame | None:
-    """Enrolled pupils per school and grade, or ``None`` if a class has no count."""
-    classes = session.execute(select(SchoolClass.school_id, SchoolClass.grade,
-                                     SchoolClass.enrolled)
-                              .where(SchoolClass.wave_id == wave.id,
-                                     SchoolClass.school_id.in_([int(i) for i in school_ids])))
-    table = pd.DataFrame(classes.all(), columns=["school_id", "grade", "pupils"])
-    if table.empty or table["pupils"].isna().any():
-        return None
-    return table.groupby(["school_id", "grade"], as_index=False)["pupils"].sum()
-
-
 def _prepared(scored: pd.DataFrame) -> pd.DataFrame:
-    """Analysis columns: home district by id (or ``dont_know``), school by id."""
+    """Analysis columns: home district by id (or ``dont_know``), school by id, the groups of
+    the school and region tables."""
     data = scored.copy()
     data["district"] = data["district_id"].astype("string").where(
         data["district_id"].notna(),
         data["district"].where(data["district"] == DONT_KNOW)).astype(object)
     data["school"] = data["school_id"].astype(str)
     data["grade"] = data["grade"].astype("Int64")
+    data["class_key"] = data["school"] + "/" + data["class"].astype(str)
+    data["school_group"] = data["school"]
+    data["municipality_group"] = data["municipality_id"].astype("string").astype(object)
     return data
-
-
-def _enrolment_weights(session: Session, wave: Wave, data: pd.DataFrame
-                       ) -> tuple[pd.Series | None, list]:
-    """Weights post-stratified to the classes' enrolment (school x grade), or ``None``.
-
-    Computed once for the whole wave, so that a municipality of a region
-    wave is a domain of the same weighted sample. ``None`` when a class has
-    no enrolled count. The report lists collapsed cells and cells without
-    respondents.
-    """
-    enrolment = enrolment_table(session, wave, data["school_id"].dropna().unique())
-    if enrolment is None or data["grade"].isna().any():
-        return None, []
-    enrolment["school"] = enrolment.pop("school_id").astype(str)
-    try:
-        design, cells = weight_to_enrolment(data, enrolment[["school", "grade", "pupils"]],
-                                            cluster="school")
-    except ValueError as error:
-        raise InvalidInput(_("The answers cannot be weighted to the enrolment: %(error)s",
-                             error=str(error))) from None
-    report = cells.astype(object).where(cells.notna(), None).to_dict("records")
-    return pd.Series(design.weights, index=data.index), report
-
-
-def _district_table(questionnaire: Questionnaire, part: pd.DataFrame,
-                    weights: pd.Series | None, municipality_id: int) -> WaveTable:
-    """One municipality's districts, not yet protected (fixed weights when there are any)."""
-    if weights is not None:
-        weighted = part.drop(columns="weight", errors="ignore").assign(weight=weights[part.index])
-        source = survey_design(weighted, cluster="school", weights="weight")
-    else:
-        source = build_design(part, "schools", cluster="school").design
-    return WaveTable("district", municipality_id, unprotected(source, questionnaire, "district"),
-                     source)
 
 
 def _rows(session: Session, table: pd.DataFrame, municipality_id: int) -> list[dict]:

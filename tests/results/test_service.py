@@ -39,7 +39,7 @@ def test_results_are_stored_with_their_provenance(app, demo):
                                                wave.questionnaire_version,
                                                wave.questionnaire_hash)
         assert stored.state == "draft" and stored.released_at is None
-        assert stored.min_group_size == 10 and stored.design == "schools"
+        assert stored.min_group_size == 10 and stored.design == "census"
         assert stored.weighting == "enrolment"  # every demo class has an enrolled count
         assert stored.responses == demo.responses > 0
         assert stored.computed_at is not None
