@@ -39,18 +39,3 @@ def check_school(user, school_id: int) -> None:
     allowed = visible_school_ids(user)
     if allowed is not None and school_id not in allowed:
         abort(404)
-
-
-def visible_municipality_ids(user) -> set[int] | None:
-    """The municipalities whose results ``user`` may see; ``None`` means all (admins).
-
-    A planner sees the municipalities assigned one by one and every
-    municipality of their regions, including ones added to a region later.
-    """
-    if user.role == "admin":
-        return None
-    if user.role != "planner":
-        return set()
-    ids = {m.id for m in user.municipalities}
-    ids |= {m.id for region in user.regions for m in region.municipalities}
-    return ids

@@ -68,6 +68,10 @@ class ResultSet(db.Model):
     responses: Mapped[int]
     #: JSON: weighting report (collapsed cells, cells without respondents) and similar notes.
     notes: Mapped[str | None] = mapped_column(Text)
+    #: JSON: the responses counted (database ids) with their groups, so that a later
+    #: release of the wave can be protected against differencing with this one
+    #: (``survey_app.services.results_counted``).
+    counted: Mapped[str | None] = mapped_column(Text)
 
     wave: Mapped["Wave"] = relationship()  # noqa: F821
     estimates: Mapped[list["ResultEstimate"]] = relationship(

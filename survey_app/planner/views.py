@@ -8,7 +8,7 @@ from flask import Response, abort, current_app, redirect, render_template, reque
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 
-from survey_app.auth.roles import visible_municipality_ids
+from survey_app.services.planner_scope import visible_municipality_ids
 from survey_app.extensions import db
 from survey_app.models import District, Municipality, Wave
 from survey_app.planner import bp

@@ -27,7 +27,7 @@ SUBMITTED_COLUMN = "submitted"
 
 
 #: Extra columns of ``responses_frame(..., keys=True)``: database ids for stored results.
-KEY_COLUMNS = ("school_id", "municipality_id", "district_id")
+KEY_COLUMNS = ("school_id", "municipality_id", "district_id", "response_key")
 
 
 def responses_frame(session: Session, wave: Wave, questionnaire: Questionnaire,
@@ -48,8 +48,9 @@ def responses_frame(session: Session, wave: Wave, questionnaire: Questionnaire,
     ``language``) tells them apart: 1 submitted, 0 not.
 
     With ``keys`` the frame also holds :data:`KEY_COLUMNS` (the school's id and
-    municipality, the home district's id or ``<NA>``), so that stored results
-    can name their records; these never leave the server.
+    municipality, the home district's id or ``<NA>``, the response's database
+    id), so that stored results can name their records and a later release
+    know which responses an earlier one counted; these never leave the server.
     """
     states = ["submitted"] if min_progress is None else ["submitted", "in_progress"]
     meta = pd.DataFrame(session.execute(
@@ -157,6 +158,7 @@ def _arrange(frame: pd.DataFrame, wave: Wave, questionnaire: Questionnaire,
     if keys:
         for column in KEY_COLUMNS:
             out[column] = (frame[column] if column in frame else pd.NA)
+        out["response_key"] = frame.index  # the database id: stable across computations
         out[list(KEY_COLUMNS)] = out[list(KEY_COLUMNS)].astype("Int64")
     items = [i.code for i in questionnaire.items
              if i.code in frame.columns and i.code not in FIXED_COLUMNS]

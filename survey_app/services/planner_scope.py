@@ -22,7 +22,12 @@ from survey_app.services import questionnaires
 
 
 def visible_municipality_ids(user) -> set[int] | None:
-    """The municipalities whose results ``user`` may see; ``None`` means all (admins)."""
+    """The municipalities whose results ``user`` may see; ``None`` means all (admins).
+
+    A planner sees the municipalities assigned one by one and every
+    municipality of their regions, including ones added to a region later.
+    (The one definition: pages, downloads and reports all ask here.)
+    """
     if user.role == "admin":
         return None
     if user.role != "planner":

@@ -6,10 +6,15 @@ provenance is stored with it. The statistics are all in ``analysis``; this
 module only turns stored answers into its input (through
 :mod:`survey_app.services.frames`) and its output into rows.
 
+Every table stored for a wave (districts, schools, a region's municipalities)
+is protected together with the others (:mod:`survey_app.services.results_tables`).
+
 Life cycle: :func:`compute_results` stores a draft (a newer computation
 replaces the draft); :func:`release_results` makes it visible to planners
-and freezes it. A released wave is not recomputed: see
-:func:`check_new_release_allowed`.
+and freezes it. A released wave may be computed again (late answers, a
+withdrawal, another threshold): the new draft is protected against every
+earlier release or refused, see :func:`check_new_release_allowed`; planners
+see the newest release.
 """
 
 from __future__ import annotations
@@ -24,17 +29,17 @@ from flask_babel import gettext as _
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from analysis.enrolment_weights import weight_to_enrolment
-from analysis.estimation import survey_design
-from analysis.pipeline import analyse
+from analysis.pipeline import measures
 from analysis.questionnaire import DONT_KNOW, Questionnaire
+from analysis.releases import Release, ReleaseRefused
 from analysis.scoring import score
-from survey_app.models import (District, Municipality, ResultEstimate, ResultSet, SchoolClass,
-                               Wave)
-from survey_app.services import audit
+from survey_app.models import District, Municipality, ResultEstimate, ResultSet, Wave
+from survey_app.services import audit, results_counted
 from survey_app.services.errors import InvalidInput
 from survey_app.services.frames import responses_frame
-from survey_app.services.results_groups import grouped_rows
+from survey_app.services.results_design import enrolment_table, table_design, wave_design  # noqa: F401
+from survey_app.services.results_groups import grouped_tables, table_rows
+from survey_app.services.results_tables import WaveTable, protect, unprotected, wave_pupils
 
 #: Columns of :class:`ResultEstimate` filled from the analysis table.
 NUMBER_COLUMNS = ("estimate", "se", "ci_low", "ci_high", "diff_city", "p_value", "p_adjusted",
@@ -70,20 +75,29 @@ def draft(session: Session, wave_id: int) -> ResultSet | None:
         .order_by(ResultSet.id.desc()).limit(1))
 
 
-def check_new_release_allowed(session: Session, wave: Wave) -> None:
-    """Refuse a computation that could become a second release of a released wave.
+def check_new_release_allowed(session: Session, wave: Wave) -> list[tuple[Release, pd.DataFrame]]:
+    """The earlier releases a new computation of the wave must be protected against.
 
     Two releases of one wave that differ by a few late or withdrawn answers
-    reveal those pupils by subtraction. This is the one place where the
-    library's protection of a new release against earlier ones (the
-    ``disclosure`` work in ``analysis``) will be called; until it exists, a
-    released wave is frozen.
+    (or by their threshold) reveal those pupils by subtraction. A new
+    computation of a released wave is therefore protected against every
+    earlier release (:func:`analysis.releases.protect_release`, called by
+    :func:`compute_results` with what this returns: each release's published
+    table and the responses it counted) or refused with
+    :class:`ResultsFrozen`. Refused here: a release that did not keep the
+    responses it counted (computed before they were kept), since it cannot be
+    protected against.
     """
-    if released(session, wave.id) is not None:
-        raise ResultsFrozen(_(
-            "The results of %(wave)s are released and frozen: a second release that differs "
-            "by a few answers could reveal those pupils by subtraction. They cannot be "
-            "recomputed.", wave=wave.name))
+    earlier = []
+    for result_set in results_counted.earlier_releases(session, wave.id):
+        if not result_set.counted:
+            raise ResultsFrozen(_(
+                "The results of %(wave)s were released without the record of the answers "
+                "they counted, so a new release cannot be protected against them: a second "
+                "release that differs by a few answers could reveal those pupils by "
+                "subtraction. They cannot be recomputed.", wave=wave.name))
+        earlier.append(results_counted.as_release(session, result_set))
+    return earlier
 
 
 def compute_results(session: Session, wave: Wave, questionnaire: Questionnaire, *,
@@ -98,7 +112,7 @@ def compute_results(session: Session, wave: Wave, questionnaire: Questionnaire, 
     grouped by the district the pupils live in, weighted to the classes'
     enrolment when every class with answers has an enrolled count.
     """
-    check_new_release_allowed(session, wave)
+    earlier = check_new_release_allowed(session, wave)
     if (questionnaire.id, questionnaire.version, questionnaire.content_hash) != (
             wave.questionnaire_id, wave.questionnaire_version, wave.questionnaire_hash):
         raise InvalidInput(_("The questionnaire file differs from the one the wave was run "
@@ -111,11 +125,15 @@ def compute_results(session: Session, wave: Wave, questionnaire: Questionnaire, 
         raise InvalidInput(_("The wave has no submitted answers yet; there is nothing to "
                              "compute."))
     scored = _prepared(score(frame, questionnaire))
-    weights, report = _enrolment_weights(session, wave, scored)
+    try:
+        built, weighted = wave_design(session, wave, scored)
+    except ValueError as error:  # e.g. more answers than enrolled pupils in a cell
+        raise InvalidInput(_("The answers cannot be weighted to the enrolment: %(error)s",
+                             error=str(error))) from None
     step(_("answers read and scored"))
     homes = dict(session.execute(select(District.id, District.municipality_id)).all())
     home = scored["district_id"].map(homes)
-    rows = []
+    tables = []
     for municipality in municipalities:
         # Pupils living in the municipality, and those who did not say where they live
         # but go to school there: the municipality's "city" total.
@@ -123,17 +141,41 @@ def compute_results(session: Session, wave: Wave, questionnaire: Questionnaire, 
                       | (home.isna() & (scored["municipality_id"] == municipality.id))]
         if not part.empty:
             try:
-                table = _estimate(questionnaire, part, weights, min_group_size)
+                tables.append(WaveTable("district", municipality.id, unprotected(
+                    table_design(built, part.index), questionnaire, "district"), None))
             except ValueError as error:  # the analysis library refuses the data: say why
                 raise InvalidInput(_("The results of %(municipality)s could not be computed: "
                                      "%(error)s", municipality=municipality.name,
                                      error=str(error))) from None
-            rows += _rows(session, table, municipality.id)
         step(municipality.name)
-    notes = {"weighting": report} if report else {}
-    weighting = "enrolment" if weights is not None else "none"
-    # Schools (for their coordinators) and a region wave's municipality and region totals.
-    rows += grouped_rows(session, wave, questionnaire, scored, municipalities, min_group_size)
+    notes: dict = {"design": list(built.notes)}
+    if len(built.cells):
+        notes["weighting"] = built.cells.astype(object).where(built.cells.notna(), None) \
+            .to_dict("records")
+    if earlier:  # the releases this draft is protected against (checked when releasing it)
+        notes["protected_against"] = [int(r.id) for r in
+                                      results_counted.earlier_releases(session, wave.id)]
+    weighting = "enrolment" if weighted else "none"
+    # Schools (for their coordinators) and a region wave's municipality and region totals,
+    # all protected together with the districts: they are released together.
+    tables += grouped_tables(wave, questionnaire, built, scored, municipalities)
+    means, shares = measures(questionnaire)
+    pupils = wave_pupils(scored, homes, [m.id for m in municipalities])
+    pupils = pd.concat([pupils, scored[[*means, *shares]]], axis=1)
+    previous, withdrawn = _previous(earlier, pupils)
+    try:
+        published = protect(tables, pupils, questionnaire, min_group_size, previous, withdrawn)
+    except ReleaseRefused as error:
+        raise ResultsFrozen(_(
+            "The results of %(wave)s are released; a new release cannot be protected against "
+            "the earlier one (%(reason)s). The released results stay as they are.",
+            wave=wave.name, reason=str(error))) from None
+    rows = []
+    for table, protected in zip(tables, published):
+        if table.group_var == "district":
+            rows += _rows(session, protected, table.municipality_id)
+        else:
+            rows += table_rows(table, protected)
     for old in session.scalars(select(ResultSet).where(ResultSet.wave_id == wave.id,
                                                        ResultSet.state == "draft")):
         session.delete(old)
@@ -143,8 +185,9 @@ def compute_results(session: Session, wave: Wave, questionnaire: Questionnaire, 
         computed_by_id=actor_id, questionnaire_id=questionnaire.id,
         questionnaire_version=questionnaire.version,
         questionnaire_hash=questionnaire.content_hash, min_group_size=min_group_size,
-        design="schools", weighting=weighting, responses=len(frame),
-        notes=json.dumps(notes, ensure_ascii=False, default=_plain) if notes else None)
+        design=built.name, weighting=weighting, responses=len(frame),
+        notes=json.dumps(notes, ensure_ascii=False, default=_plain),
+        counted=results_counted.dump(pupils, [*means, *shares]))
     session.add(result)
     session.flush()
     if rows:
@@ -152,7 +195,8 @@ def compute_results(session: Session, wave: Wave, questionnaire: Questionnaire, 
                                                  for row in rows])
     step(_("results stored"))
     audit.record(session, actor_id, "results.compute", result, wave=wave.name,
-                 responses=len(frame), min_group_size=min_group_size, weighting=weighting)
+                 responses=len(frame), min_group_size=min_group_size, weighting=weighting,
+                 design=built.name)
     return result
 
 
@@ -171,6 +215,18 @@ def compute_wave(session: Session, wave: Wave, *, extra_dirs: str | None, min_gr
                            actor_id=actor_id, progress=progress)
 
 
+def _previous(earlier, pupils: pd.DataFrame):
+    """Earlier releases and the pupils they counted who are no longer among ``pupils``."""
+    previous = [release for release, _ in earlier]
+    gone = [counted[~counted["response_id"].isin(pupils["response_id"])] for _, counted in earlier]
+    gone = [g for g in gone if len(g)]
+    withdrawn = None
+    if gone:
+        withdrawn = pd.concat(gone, ignore_index=True).drop_duplicates("response_id", keep="last")
+        withdrawn = withdrawn.reindex(columns=pupils.columns)
+    return previous, withdrawn
+
+
 def _stepper(progress: Progress | None, total: int):
     done = [0]
 
@@ -181,60 +237,19 @@ def _stepper(progress: Progress | None, total: int):
     return step
 
 
-def enrolment_table(session: Session, wave: Wave, school_ids) -> pd.DataFrame | None:
-    """Enrolled pupils per school and grade, or ``None`` if a class has no count."""
-    classes = session.execute(select(SchoolClass.school_id, SchoolClass.grade,
-                                     SchoolClass.enrolled)
-                              .where(SchoolClass.wave_id == wave.id,
-                                     SchoolClass.school_id.in_([int(i) for i in school_ids])))
-    table = pd.DataFrame(classes.all(), columns=["school_id", "grade", "pupils"])
-    if table.empty or table["pupils"].isna().any():
-        return None
-    return table.groupby(["school_id", "grade"], as_index=False)["pupils"].sum()
-
-
 def _prepared(scored: pd.DataFrame) -> pd.DataFrame:
-    """Analysis columns: home district by id (or ``dont_know``), school by id."""
+    """Analysis columns: home district by id (or ``dont_know``), school by id, the groups of
+    the school and region tables."""
     data = scored.copy()
     data["district"] = data["district_id"].astype("string").where(
         data["district_id"].notna(),
         data["district"].where(data["district"] == DONT_KNOW)).astype(object)
     data["school"] = data["school_id"].astype(str)
     data["grade"] = data["grade"].astype("Int64")
+    data["class_key"] = data["school"] + "/" + data["class"].astype(str)
+    data["school_group"] = data["school"]
+    data["municipality_group"] = data["municipality_id"].astype("string").astype(object)
     return data
-
-
-def _enrolment_weights(session: Session, wave: Wave, data: pd.DataFrame
-                       ) -> tuple[pd.Series | None, list]:
-    """Weights post-stratified to the classes' enrolment (school x grade), or ``None``.
-
-    Computed once for the whole wave, so that a municipality of a region
-    wave is a domain of the same weighted sample. ``None`` when a class has
-    no enrolled count. The report lists collapsed cells and cells without
-    respondents.
-    """
-    enrolment = enrolment_table(session, wave, data["school_id"].dropna().unique())
-    if enrolment is None or data["grade"].isna().any():
-        return None, []
-    enrolment["school"] = enrolment.pop("school_id").astype(str)
-    try:
-        design, cells = weight_to_enrolment(data, enrolment[["school", "grade", "pupils"]],
-                                            cluster="school")
-    except ValueError as error:
-        raise InvalidInput(_("The answers cannot be weighted to the enrolment: %(error)s",
-                             error=str(error))) from None
-    report = cells.astype(object).where(cells.notna(), None).to_dict("records")
-    return pd.Series(design.weights, index=data.index), report
-
-
-def _estimate(questionnaire: Questionnaire, part: pd.DataFrame, weights: pd.Series | None,
-              min_group_size: int) -> pd.DataFrame:
-    """One municipality's published table (weighted with fixed weights when there are any)."""
-    source = part
-    if weights is not None:
-        weighted = part.drop(columns="weight", errors="ignore").assign(weight=weights[part.index])
-        source = survey_design(weighted, cluster="school", weights="weight")
-    return analyse(source, questionnaire, by="district", cluster="school", min_n=min_group_size)
 
 
 def _rows(session: Session, table: pd.DataFrame, municipality_id: int) -> list[dict]:
@@ -285,7 +300,12 @@ def release_results(session: Session, actor_id: int | None, result_set: ResultSe
     """Release a draft to the planners; from now on it is frozen."""
     if result_set.state != "draft":
         raise InvalidInput(_("These results are released already."))
-    check_new_release_allowed(session, result_set.wave)
+    protected = set(json.loads(result_set.notes or "{}").get("protected_against", []))
+    newer = [r.id for r in results_counted.earlier_releases(session, result_set.wave_id)
+             if r.id not in protected]
+    if newer:
+        raise ResultsFrozen(_("These results were computed before the latest release of the "
+                              "wave and are not protected against it; compute them again."))
     result_set.state = "released"
     result_set.released_at = now or dt.datetime.now(dt.timezone.utc)
     result_set.released_by_id = actor_id

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from survey_app.auth.roles import visible_municipality_ids
+from survey_app.services.planner_scope import visible_municipality_ids
 from survey_app.extensions import db
 from survey_app.models import Municipality, Region, StaffUser
 from tests.staff.test_admin import admin, count, post  # noqa: F401 - fixture
