@@ -98,7 +98,8 @@ def test_every_page_passes_the_csp_check_and_has_the_headers(app, world):
                    # downloads whose links need data the staff world does not have
                    # (district indicators; a school above the threshold)
                    f"/planner/municipalities/{world.municipality_id}/scatter.csv",
-                   f"/school/results/{world.school_a}.csv"]
+                   f"/school/results/{world.school_a}.csv",
+                   f"/school/results/{world.school_a}/report-de.pdf"]
     for role in ("admin", "coord_a", "planner"):
         client = app.test_client()
         login(client, world.emails[role])
