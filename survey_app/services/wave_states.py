@@ -24,9 +24,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy.orm import Session
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session, object_session
 
-from survey_app.models import Wave
+from survey_app.models import AuditEvent, Wave
 from survey_app.services import audit
 from survey_app.services.errors import InvalidInput
 
@@ -57,6 +58,14 @@ class Change:
     closes_on: dt.date | None  # None: a new closing date must be chosen first
 
 
+def answers_deleted(wave: Wave) -> bool:
+    """Whether ``wellbeing retention`` deleted the wave's raw answers (an audited, final step)."""
+    session = object_session(wave)
+    return session is not None and bool(session.scalar(select(exists().where(
+        AuditEvent.action == "wave.retention", AuditEvent.target_type == "Wave",
+        AuditEvent.target_id == wave.id))))
+
+
 def planned_change(wave: Wave, state: str, today: dt.date,
                    closes_on: dt.date | None = None) -> Change:
     """The state and dates after opening or closing ``wave`` today.
@@ -68,6 +77,10 @@ def planned_change(wave: Wave, state: str, today: dt.date,
     if state == "open":
         if wave.state == "open":
             raise InvalidInput(_("The wave is open already."))
+        if wave.state == "closed" and answers_deleted(wave):
+            raise InvalidInput(_("The wave cannot be reopened: its answers were deleted after "
+                                 "archiving. Pupils whose codes were in use would start again "
+                                 "with nothing; create a new wave instead."))
         if closes_on is None and wave.state == "draft" and wave.closes_on >= today:
             closes_on = wave.closes_on
         if closes_on is not None and closes_on < today:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+
+import pytest
 
 from click.testing import CliRunner
 from flask.cli import ScriptInfo
@@ -15,7 +18,9 @@ from survey_app.demo.responses import ensure_demo_responses
 from survey_app.demo.seed import ensure_demo_city
 from survey_app.extensions import db
 from survey_app.models import AccessCode, Answer, AuditEvent, Response, SchoolClass, Wave
+from survey_app.services.errors import InvalidInput
 from survey_app.services.monitoring import class_rows
+from survey_app.services.wave_states import set_wave_state
 
 
 def wellbeing(app, *args: str):
@@ -85,6 +90,25 @@ def test_closed_archived_wave_loses_its_answers_and_keeps_its_counts(app, tmp_pa
 
     again = wellbeing(app, "retention", "--wave", name, "--archive", str(archive), "--yes")
     assert again.exit_code != 0 and "nothing deleted" in again.output  # archive no longer matches
+
+
+def test_a_wave_whose_answers_were_deleted_cannot_be_reopened(app, tmp_path):
+    """Codes in use would let pupils start again on an empty response: refuse, change nothing."""
+    name = answered_wave(app)
+    close(app, name)
+    archive = tmp_path / "archive.csv"
+    export(app, name, archive)
+    assert wellbeing(app, "retention", "--wave", name, "--archive", str(archive),
+                     "--yes").exit_code == 0
+    with app.app_context():
+        wave = db.session.scalar(select(Wave).where(Wave.name == name))
+        dates = (wave.state, wave.opens_on, wave.closes_on)
+        with pytest.raises(InvalidInput, match="cannot be reopened"):
+            set_wave_state(db.session, None, wave.id, "open",
+                           closes_on=dt.date.today() + dt.timedelta(days=7))
+        db.session.rollback()
+        wave = db.session.scalar(select(Wave).where(Wave.name == name))
+        assert (wave.state, wave.opens_on, wave.closes_on) == dates
 
 
 def test_refused_while_the_wave_is_open(app, tmp_path):
