@@ -255,13 +255,26 @@ def _prepared(scored: pd.DataFrame) -> pd.DataFrame:
 def _rows(session: Session, table: pd.DataFrame, municipality_id: int) -> list[dict]:
     """Estimate rows of one municipality, with district ids; suppressed rows hold no figure."""
     known = set(session.scalars(select(District.id)))
+    return estimate_rows(table, group_var="district", municipality_id=municipality_id,
+                         district_ids=known)
+
+
+def estimate_rows(table: pd.DataFrame, *, group_var: str, municipality_id: int | None,
+                  district_ids: set[int] = frozenset(), school_ids: bool = False) -> list[dict]:
+    """A published table's records as stored rows; suppressed rows hold no figure, no ``n``.
+
+    ``district_ids``: groups that are one of these ids name their district;
+    ``school_ids``: groups name their school by its id.
+    """
     rows = []
     for record in table.to_dict("records"):
         group = str(record["group"])
-        district_id = int(group) if group.isdigit() and int(group) in known else None
         suppressed = bool(record["suppressed"])
-        row = {"municipality_id": municipality_id, "group_var": "district",
-               "group_key": group, "district_id": district_id, "school_id": None,
+        number = int(group) if group.isdigit() else None
+        row = {"municipality_id": municipality_id, "group_var": group_var,
+               "group_key": group,
+               "district_id": number if number in district_ids else None,
+               "school_id": number if school_ids else None,
                "measure": str(record["measure"]), "statistic": str(record["statistic"]),
                "n": None if suppressed else _int(record.get("n")),
                "suppressed": suppressed,

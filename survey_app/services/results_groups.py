@@ -28,28 +28,6 @@ from survey_app.services.results_design import table_design
 from survey_app.services.results_tables import WaveTable, unprotected
 
 
-def _records(table: pd.DataFrame, *, group_var: str, municipality_id: int | None,
-             school_ids: bool) -> list[dict]:
-    from survey_app.services.results import NUMBER_COLUMNS, _float, _int, _text
-
-    rows = []
-    for record in table.to_dict("records"):
-        group = str(record["group"])
-        suppressed = bool(record["suppressed"])
-        row = {"municipality_id": municipality_id, "group_var": group_var,
-               "group_key": group, "district_id": None,
-               "school_id": int(group) if school_ids and group.isdigit() else None,
-               "measure": str(record["measure"]), "statistic": str(record["statistic"]),
-               "n": None if suppressed else _int(record.get("n")),
-               "suppressed": suppressed,
-               "suppression_reason": _text(record.get("suppression_reason")),
-               "low_precision": bool(record.get("low_precision") or False)}
-        for column in NUMBER_COLUMNS:
-            row[column] = None if suppressed else _float(record.get(column))
-        rows.append(row)
-    return rows
-
-
 def school_table(questionnaire: Questionnaire, built: BuiltDesign, part: pd.DataFrame,
                  municipality_id: int) -> WaveTable:
     """Each school of one municipality against the municipality.
@@ -91,6 +69,8 @@ def grouped_tables(wave: Wave, questionnaire: Questionnaire, built: BuiltDesign,
 
 def table_rows(table: WaveTable, published: pd.DataFrame) -> list[dict]:
     """Rows of a protected school or municipality table, as stored."""
-    return _records(published, group_var=table.group_var,
-                    municipality_id=table.municipality_id,
-                    school_ids=table.group_var == "school")
+    from survey_app.services.results import estimate_rows
+
+    return estimate_rows(published, group_var=table.group_var,
+                         municipality_id=table.municipality_id,
+                         school_ids=table.group_var == "school")
