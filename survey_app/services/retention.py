@@ -8,9 +8,10 @@ reports made before are not touched. See docs/data-protection.md.
 
 Deletion is refused while the wave is not closed, and unless the archived
 export (``wellbeing export responses``) is shown to be complete: one row per
-submitted response of the wave (rows of unsent questionnaires, ``submitted`` 0,
-are archived too but not counted), every row of this wave, and the same number
-of answers per item as the database holds.
+submitted response of the wave, at least as many rows of unsent questionnaires
+(``submitted`` 0) as the default export writes (those that reached the last
+page; those are deleted too), every row of this wave, and the same number of
+answers per item of the submitted responses as the database holds.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from analysis.questionnaire import Questionnaire
 from analysis.reading import read_responses
 from survey_app.models import Answer, Response, Wave
 from survey_app.services import audit
+from survey_app.services.frames import responses_frame
 
 
 class RetentionRefused(Exception):
@@ -65,7 +67,11 @@ def check_archive(session: Session, wave: Wave, questionnaire: Questionnaire,
         raise RetentionRefused(f"the archive is not a readable responses export: {error}") \
             from None
     if "submitted" in frame.columns:  # the export also holds unsent questionnaires
-        frame = frame[pd.to_numeric(frame["submitted"], errors="coerce") == 1]
+        sent = pd.to_numeric(frame["submitted"], errors="coerce") == 1
+        _check_unsent(session, wave, questionnaire, archive, int((~sent).sum()))
+        frame = frame[sent]
+    else:
+        _check_unsent(session, wave, questionnaire, archive, 0)
     submitted = session.scalar(select(func.count()).select_from(Response).where(
         Response.wave_id == wave.id, Response.status == "submitted"))
     if len(frame) != submitted:
@@ -83,6 +89,22 @@ def check_archive(session: Session, wave: Wave, questionnaire: Questionnaire,
             raise RetentionRefused(f"{archive.name} has {archived} answers to {code!r}, the "
                                    f"database {count}: export again")
     return hashlib.sha256(archive.read_bytes()).hexdigest()
+
+
+def _check_unsent(session: Session, wave: Wave, questionnaire: Questionnaire,
+                  archive: Path, archived: int) -> None:
+    """Refuse when the archive lacks unsent questionnaires that reached the last page.
+
+    The default export writes them (``submitted`` 0); an archive made with
+    ``--submitted-only`` or cut short would lose them when the wave is deleted.
+    """
+    expected = responses_frame(session, wave, questionnaire, min_progress=1.0)
+    unsent = int((expected["submitted"] == 0).sum()) if len(expected) else 0
+    if archived < unsent:
+        raise RetentionRefused(
+            f"{archive.name} has {archived} questionnaires that were not sent, the database "
+            f"{unsent} that reached the last page of {wave.name!r}: export again without "
+            "--submitted-only")
 
 
 def delete_raw_answers(session: Session, wave: Wave, questionnaire: Questionnaire,

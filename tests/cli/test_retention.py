@@ -131,18 +131,32 @@ def test_refused_when_the_archive_is_incomplete_or_not_an_export(app, tmp_path):
     archive = tmp_path / "archive.csv"
     export(app, name, archive)
     lines = archive.read_text(encoding="utf-8").splitlines(keepends=True)
-    short = tmp_path / "short.csv"
-    short.write_text("".join(lines[:-1]), encoding="utf-8")  # one response missing
-    changed = tmp_path / "changed.csv"
     header = lines[0].rstrip("\n").split(",")
-    cells = lines[1].rstrip("\n").split(",")
+    status = header.index("submitted")
+    rows = [line.rstrip("\n").split(",") for line in lines[1:]]
+    sent = [i for i, cells in enumerate(rows, start=1) if cells[status] == "1"]
+    unsent = [i for i, cells in enumerate(rows, start=1) if cells[status] == "0"]
+    assert len(unsent) == 1 and len(sent) > 100  # the unfinished one reached the last page
+
+    def without(index: int, name: str):
+        path = tmp_path / name
+        path.write_text("".join(line for i, line in enumerate(lines) if i != index),
+                        encoding="utf-8")
+        return path
+
+    short = without(sent[-1], "short.csv")  # one submitted response missing
+    no_unsent = without(unsent[0], "no_unsent.csv")  # its unfinished questionnaire missing
+    cells = rows[sent[0] - 1]
     blank = next(i for i, column in enumerate(header) if column.startswith("ls_") and cells[i])
-    cells[blank] = ""  # one answer missing
-    changed.write_text(lines[0] + ",".join(cells) + "\n" + "".join(lines[2:]), encoding="utf-8")
+    cells[blank] = ""  # one answer of a submitted response missing
+    changed = tmp_path / "changed.csv"
+    changed.write_text("".join(",".join(cells) + "\n" if i == sent[0] else line
+                               for i, line in enumerate(lines)), encoding="utf-8")
     garbage = tmp_path / "notes.csv"
     garbage.write_text("hello,world\n1,2\n", encoding="utf-8")
     before = counts(app)
     for bad, reason in ((short, "responses, the database"), (changed, "answers to"),
+                        (no_unsent, "reached the last page"),
                         (garbage, "not a readable responses export")):
         result = wellbeing(app, "retention", "--wave", name, "--archive", str(bad), "--yes")
         assert result.exit_code != 0 and "nothing deleted" in result.output, result.output
