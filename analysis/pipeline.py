@@ -55,7 +55,7 @@ def analyse(data, questionnaire: Questionnaire, *, by: str | Sequence[str] = "di
             cluster: str = "school", min_n: int = 10, adjust: str = "holm",
             small_area: bool = True, design: str | None = None,
             enrolment: pd.DataFrame | None = None, df_rule: str | None = None,
-            ci_method: str = "beta", previous: Sequence = (),
+            ci_method: str = "logit", previous: Sequence = (),
             withdrawn: pd.DataFrame | None = None, refuse: bool = False) -> pd.DataFrame:
     """Published estimates of every scale and category by group, compared with the city.
 
@@ -72,9 +72,9 @@ def analyse(data, questionnaire: Questionnaire, *, by: str | Sequence[str] = "di
     df_rule : {"effective", "r"} or None
         Degrees of freedom of the intervals (see
         :func:`analysis.estimation.survey_design`); ``None``: the design's.
-    ci_method : {"beta", "logit"}
-        Interval of the shares: Korn-Graubard (default) or logit
-        (:func:`analysis.estimation.survey_shares_by`).
+    ci_method : {"logit", "beta"}
+        Interval of the shares: logit (default; it covers 94-96 % under every
+        design) or Korn-Graubard (:func:`analysis.estimation.survey_shares_by`).
     questionnaire : Questionnaire
     by : str or sequence of str
         Group column (home district by default), or several (e.g.

@@ -16,7 +16,7 @@ draws samples from it the way that design assumes the pupils came to answer:
   drawn at random (classes as clusters within schools).
 
 Each replication estimates a scale mean and a share by district (the share's
-interval as published: Korn-Graubard; for comparison also the logit interval) with
+interval as published: logit; for comparison also Korn-Graubard, ``ci_method="beta"``) with
 :func:`analysis.designs.build_design` and
 :func:`analysis.estimation.compare_to_city`, once with the default degrees of
 freedom (``df_rule="effective"``: Kish's effective number of sampling units
@@ -159,7 +159,7 @@ def run_design(name: str, replications: int, seed: int) -> list[dict]:
     pop, cells = make_population(rng)
     share = pop.assign(v=pop["flag"] == "yes").groupby("district")["v"].mean()
     truth = {"score": pop.groupby("district")["score"].mean(), "flag=yes": share,
-             "flag=yes (logit)": share}
+             "flag=yes (beta)": share}
     tallies = {(rule, m): [0, 0, 0] for rule in ("effective", "r") for m in truth}
     power = {rule: 0 for rule in ("effective", "r")}
     for _ in range(replications):
@@ -168,8 +168,8 @@ def run_design(name: str, replications: int, seed: int) -> list[dict]:
         for rule in ("effective", "r"):
             ruled = replace(design, df_rule=rule)
             res = compare_to_city(ruled, measures="score", categories={"flag": ["yes"]})
-            logit = survey_shares_by(ruled, {"flag": ["yes"]}, ci_method="logit")
-            res = pd.concat([res, logit.assign(measure="flag=yes (logit)")], ignore_index=True)
+            beta = survey_shares_by(ruled, {"flag": ["yes"]}, ci_method="beta")
+            res = pd.concat([res, beta.assign(measure="flag=yes (beta)")], ignore_index=True)
             res = res[res["group"] != "all"]
             for measure, true in truth.items():
                 rows = res[res["measure"] == measure]
@@ -184,9 +184,9 @@ def run_design(name: str, replications: int, seed: int) -> list[dict]:
             power[rule] += int((shifted["p_adjusted"] < 0.05).any())
     rows = []
     for (rule, measure), (hits, formed, missing) in tallies.items():
-        low, high = stats.beta.ppf(0.025, hits, formed - hits + 1), \
-            stats.beta.ppf(0.975, hits + 1, formed - hits)
-        statistic = {"score": "mean", "flag=yes": "share"}.get(measure, "share (logit)")
+        low = stats.beta.ppf(0.025, hits, formed - hits + 1) if hits else 0.0
+        high = stats.beta.ppf(0.975, hits + 1, formed - hits) if hits < formed else 1.0
+        statistic = {"score": "mean", "flag=yes": "share"}.get(measure, "share (beta)")
         rows.append({"design": name, "df_rule": rule, "statistic": statistic,
                      "intervals": formed, "no_interval": missing, "coverage": hits / formed,
                      "cov_low": low, "cov_high": high,
@@ -211,7 +211,7 @@ def main(argv=None) -> int:
     table = pd.DataFrame(results)
     with pd.option_context("display.width", 120, "display.float_format", "{:.3f}".format):
         print(table.to_string(index=False))
-    effective = table[(table["df_rule"] == "effective") & (table["statistic"] != "share (logit)")]
+    effective = table[(table["df_rule"] == "effective") & (table["statistic"] != "share (beta)")]
     inside = effective["coverage"].between(0.94, 0.96)
     print(f"\ncoverage of every design's means and shares within 94-96 % (effective df): "
           f"{'yes' if inside.all() else 'NO'}")

@@ -99,7 +99,7 @@ def _adjust_by_measure(frame: pd.DataFrame, column: str, method: str) -> pd.Seri
 
 def compare_to_city(data, measures=None, categories=None, by="district", cluster="school",
                     strata=None, weights=None, lonely_psu="adjust", adjust="holm",
-                    ci_method="beta", level=0.95, df_rule=None) -> pd.DataFrame:
+                    ci_method="logit", level=0.95, df_rule=None) -> pd.DataFrame:
     """Estimates by group with each group's difference from the whole city.
 
     Parameters

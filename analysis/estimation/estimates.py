@@ -171,7 +171,7 @@ def _exact_shares(st):
 
 
 def survey_shares_by(data, categories, by="district", cluster="school", strata=None,
-                     weights=None, lonely_psu="adjust", ci_method="beta",
+                     weights=None, lonely_psu="adjust", ci_method="logit",
                      level=0.95, df_rule=None) -> pd.DataFrame:
     """Design-based shares of categories by group and for the whole sample.
 
@@ -184,9 +184,13 @@ def survey_shares_by(data, categories, by="district", cluster="school", strata=N
         ``{column: [levels]}``. Measures are named ``"column=level"``.
     by, cluster, strata, weights, lonely_psu, level
         As in :func:`survey_means_by`.
-    ci_method : {"beta", "logit"}
-        ``"beta"``: Korn-Graubard interval (R ``svyciprop(method="beta")``);
-        ``"logit"``: Wald interval on the logit scale (``method="logit"``).
+    ci_method : {"logit", "beta"}
+        ``"logit"`` (default): Wald interval on the logit scale (R
+        ``svyciprop(method="logit")``), the published one: it covers 94-96 %
+        under every design (``bench/coverage.py``); ``"beta"``: Korn-Graubard
+        (R ``svyciprop(method="beta")``), slightly conservative (96 %).
+        Shares of exactly 0 or 1 get the Clopper-Pearson interval with either
+        (the logit of 0 or 1 is not defined).
 
     Returns
     -------
@@ -198,13 +202,17 @@ def survey_shares_by(data, categories, by="district", cluster="school", strata=N
     The share is the design-based mean of the indicator
     :math:`I(x_i = \\text{level})` (missing category = outside the domain),
     with the linearised standard error of :func:`survey_means_by`.
+    Logit: :math:`\\operatorname{logit}^{-1}(\\operatorname{logit}\\hat p \\pm
+    t_{df,1-\\alpha/2}\\,\\widehat{SE}/(\\hat p(1-\\hat p)))`, the delta-method
+    standard error on the logit scale.
     Korn-Graubard: with effective size
     :math:`n^* = \\hat p(1-\\hat p)/\\hat V \\cdot (t_{n-1,\\alpha/2}/t_{df,\\alpha/2})^2`,
     the interval is
     :math:`[B^{-1}(\\alpha/2;\\, n^*\\hat p,\\, n^*(1-\\hat p)+1),\\;
     B^{-1}(1-\\alpha/2;\\, n^*\\hat p+1,\\, n^*(1-\\hat p))]`, where *n* is the
     number of rows of the group's subset design, as R counts them. When the
-    share is exactly 0 or 1 the variance is 0 and R returns NaN; here
+    share is exactly 0 or 1 the variance is 0 and R returns NaN (beta) or an
+    interval of a diverging fit (logit); here, with either method,
     :math:`n^*` falls back to the number of pupils with a value, which gives
     the Clopper-Pearson interval ``[0, 1-(alpha/2)^(1/n*)]``. Standard errors
     below :data:`SE_TOLERANCE` (rounding noise of an exact 0) count as 0.
@@ -231,15 +239,17 @@ def survey_shares_by(data, categories, by="district", cluster="school", strata=N
 
 
 def _shares(design, categories, by, ci_method, level):
-    if ci_method not in ("beta", "logit"):
-        raise ValueError(f"ci_method must be 'beta' or 'logit', got {ci_method!r}")
+    if ci_method not in ("logit", "beta"):
+        raise ValueError(f"ci_method must be 'logit' or 'beta', got {ci_method!r}")
     y, names = _indicators(design.data, categories)
     st, labels = run(design, y, by)
     st = _exact_shares(st)
     df = st.df[:, None].astype(float)
-    if ci_method == "beta":
-        low, high = _beta_interval(st.estimate, st.variance, st.n_rows[:, None].astype(float),
-                                   st.n, df, level)
-    else:
-        low, high = _logit_interval(st.estimate, st.variance, df, level)
+    low, high = _beta_interval(st.estimate, st.variance, st.n_rows[:, None].astype(float),
+                               st.n, df, level)
+    if ci_method == "logit":
+        # the logit of 0 or 1 is undefined: those keep the Clopper-Pearson fallback
+        inside = (st.estimate > 0) & (st.estimate < 1)
+        logit_low, logit_high = _logit_interval(st.estimate, st.variance, df, level)
+        low, high = np.where(inside, logit_low, low), np.where(inside, logit_high, high)
     return tidy(st, labels, by, names, "share", low, high), st, labels, names

@@ -150,6 +150,11 @@ def score(questionnaire_path, responses_path, out) -> None:
               show_default=True,
               help="Degrees of freedom of the intervals: effective number of schools (covers "
                    "95 %) or R survey's degf (matches R).")
+@click.option("--ci-method", "ci_method", type=click.Choice(["logit", "beta"]), default="logit",
+              show_default=True,
+              help="Interval of the shares: logit (covers 95 % under every design) or beta "
+                   "(Korn-Graubard, R svyciprop's method=\"beta\": slightly wider). Shares of "
+                   "0 or 1 get the exact (Clopper-Pearson) interval with either.")
 @click.option("--by", default="district", show_default=True,
               help="Column to group by, or several separated by commas (e.g. district,school,grade): "
                    "tables released together are protected together.")
@@ -166,8 +171,8 @@ def score(questionnaire_path, responses_path, out) -> None:
                    "(rows with 0 in the responses' 'submitted' column), or include them.")
 @_OUT_FILE
 @_clean_errors
-def analyse(questionnaire_path, responses_path, enrolment_path, design, df_rule, by, cluster,
-            min_n, previous_path, submitted_only, out) -> None:
+def analyse(questionnaire_path, responses_path, enrolment_path, design, df_rule, ci_method, by,
+            cluster, min_n, previous_path, submitted_only, out) -> None:
     """Write disclosure-controlled estimates by group.
 
     One row per group and measure: the mean of each scale score and the share
@@ -208,7 +213,7 @@ def analyse(questionnaire_path, responses_path, enrolment_path, design, df_rule,
                    f"{counts.get('no respondents', 0)} cells without respondents left out",
                    err=True)
     table = estimate(built.design, q, by=groupings[0] if len(groupings) == 1 else groupings,
-                     cluster=cluster, min_n=threshold)
+                     cluster=cluster, min_n=threshold, ci_method=ci_method)
     if previous is not None:
         table = compare_with_previous(table, previous)
     write_estimates(table, out)

@@ -100,7 +100,7 @@ def unprotected(design, questionnaire: Questionnaire, by: str) -> pd.DataFrame:
     """Every scale mean and category share by ``by``, compared with the design's total."""
     means, shares = measures(questionnaire)
     return compare_to_city(design, measures=means, categories=shares, by=by, adjust="holm",
-                           ci_method="beta")
+                           ci_method="logit")
 
 
 def protect(tables: Sequence[WaveTable], pupils: pd.DataFrame, questionnaire: Questionnaire,

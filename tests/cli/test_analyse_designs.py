@@ -72,3 +72,24 @@ def test_duplicate_response_ids_are_refused(city, tmp_path):
                  "--out", tmp_path / "e.csv")
     _bad(result, "twice.csv", f"{responses['response_id'].iloc[7]} (2 rows)")
     assert not (tmp_path / "e.csv").exists()
+
+
+def test_shares_use_the_logit_interval_unless_beta_is_asked_for(city, tmp_path):
+    enrolment = ("--enrolment", city / "enrolment.csv")
+    assert _analyse(city, tmp_path / "d.csv", *enrolment).exit_code == 0
+    assert _analyse(city, tmp_path / "l.csv", *enrolment, "--ci-method", "logit").exit_code == 0
+    assert _analyse(city, tmp_path / "b.csv", *enrolment, "--ci-method", "beta").exit_code == 0
+    default, logit, beta = (pd.read_csv(tmp_path / f"{n}.csv") for n in "dlb")
+    pd.testing.assert_frame_equal(default, logit)
+    shares = (beta["statistic"] == "share") & beta["ci_low"].notna() & (beta["estimate"] > 0) \
+        & (beta["estimate"] < 1)
+    assert shares.sum() > 10
+    # the same estimates; Korn-Graubard's intervals are the wider ones
+    assert (beta.loc[shares, "estimate"] == logit.loc[shares, "estimate"]).all()
+    assert ((beta.loc[shares, "ci_high"] - beta.loc[shares, "ci_low"]).mean()
+            > (logit.loc[shares, "ci_high"] - logit.loc[shares, "ci_low"]).mean())
+    means = beta["statistic"] == "mean"
+    pd.testing.assert_frame_equal(beta[means], logit[means])
+    wrong = _analyse(city, tmp_path / "x.csv", "--ci-method", "wald")
+    assert wrong.exit_code == 2 and "'--ci-method'" in wrong.stderr and "Traceback" not in wrong.output
+    assert not (tmp_path / "x.csv").exists()

@@ -3,7 +3,8 @@
 R: ``svydesign(ids=~1, strata=~cell, fpc=~enrolled)`` (census),
 ``svydesign(ids=~school, weights=~w)`` with ``w`` from ``postStratify(.., ~cell, ..)``
 (schools), ``svydesign(ids=~class_id, strata=~school, weights=~w)`` (classes), all with
-``options(survey.lonely.psu="adjust")``; ``svymean``, ``svyby``, ``svyciprop(method="beta")``,
+``options(survey.lonely.psu="adjust")``; ``svymean``, ``svyby``, ``svyciprop(method="beta")``
+and ``svyciprop(method="logit")`` (the published shares' interval),
 ``confint(df=degf(subset))`` and ``svycontrast`` for the district-minus-city differences.
 The fixture (results/make_designs_fixture.py) has a cell of one respondent, a cell where
 every pupil answered, collapsed cells, a school with one class, a district served by one
@@ -42,15 +43,28 @@ def _design(name, fixture_city):
     return build_design(city, name, enrolment, df_rule="r").design
 
 
-def _ours(design):
+def _ours(design, ci_method):
     return pd.concat([survey_means_by(design, "life_satisfaction"),
-                      survey_shares_by(design, SHARES)], ignore_index=True)
+                      survey_shares_by(design, SHARES, ci_method=ci_method)], ignore_index=True)
 
 
+def _r_intervals(ref, ci_method):
+    """R's share intervals of ``ci_method`` in the columns ci_low_r / ci_high_r."""
+    if ci_method == "beta":
+        return ref
+    logit = ref["statistic"] == "share"
+    out = ref.copy()
+    out.loc[logit, "ci_low"] = ref.loc[logit, "ci_low_logit"]
+    out.loc[logit, "ci_high"] = ref.loc[logit, "ci_high_logit"]
+    return out
+
+
+@pytest.mark.parametrize("ci_method", ["logit", "beta"])
 @pytest.mark.parametrize("name", DESIGNS)
-def test_design_estimates_match_r(name, fixture_city, reference):
-    ref = reference[reference["scenario"] == name]
-    merged = ref.merge(_ours(_design(name, fixture_city)), on=["statistic", "group", "measure"],
+def test_design_estimates_match_r(name, ci_method, fixture_city, reference):
+    ref = _r_intervals(reference[reference["scenario"] == name], ci_method)
+    ours = _ours(_design(name, fixture_city), ci_method)
+    merged = ref.merge(ours, on=["statistic", "group", "measure"],
                        suffixes=("_r", ""), validate="one_to_one")
     assert len(merged) == len(ref) == 7 * 4      # 6 districts + the city, 1 mean + 3 shares
     assert_allclose(merged["estimate"], merged["estimate_r"], rtol=1e-6, atol=1e-12)
@@ -61,7 +75,13 @@ def test_design_estimates_match_r(name, fixture_city, reference):
     exact = ~one_psu & merged["estimate_r"].isin([0.0, 1.0])
     assert_allclose(merged.loc[~one_psu, "se"], merged.loc[~one_psu, "se_r"], rtol=1e-6,
                     atol=1e-12)
-    finite = ~one_psu & ~exact & merged["ci_low_r"].notna()
+    # R's logit fit breaks down with one degree of freedom (schools, district D5: an
+    # interval [0, NaN]); every other interval is compared
+    finite = (~one_psu & ~exact & merged["ci_low_r"].notna() & merged["ci_high_r"].notna()
+              & (merged["ci_low_r"] > 0))
+    broken = (~one_psu & ~exact & ~finite)
+    assert (merged.loc[broken, "df_r"] == 1).all() and broken.sum() <= (ci_method == "logit")
+    assert finite.sum() == 25 - 3 * (name == "schools") - int(broken.sum())
     for col in ("ci_low", "ci_high"):
         assert_allclose(merged.loc[finite, col], merged.loc[finite, col + "_r"], rtol=1e-6)
     # shares of exactly 0 and 1: SE exactly 0, and a Clopper-Pearson interval where R
@@ -118,3 +138,22 @@ def test_pupils_as_units_give_the_same_figures_without_the_pupil_by_district_arr
     assert len(a) == 28
     cols = ["estimate", "se", "df", "ci_low", "ci_high", "diff_city", "p_value"]
     assert_allclose(a[cols].to_numpy(float), b[cols].to_numpy(float), rtol=1e-9, atol=1e-14)
+
+
+@pytest.mark.parametrize("name", DESIGNS)
+def test_published_shares_use_the_logit_interval_with_clopper_pearson_at_0_and_1(
+        name, fixture_city):
+    """The default interval is the logit one; shares of 0 or 1 keep Clopper-Pearson."""
+    design = _design(name, fixture_city)
+    default = survey_shares_by(design, SHARES)
+    logit = survey_shares_by(design, SHARES, ci_method="logit")
+    beta = survey_shares_by(design, SHARES, ci_method="beta")
+    pd.testing.assert_frame_equal(default, logit)
+    exact = logit["estimate"].isin([0.0, 1.0]) & logit["se"].notna()
+    assert exact.sum() >= 2
+    cols = ["ci_low", "ci_high"]
+    assert_allclose(logit.loc[exact, cols], beta.loc[exact, cols], rtol=0)
+    inside = ~exact & logit["ci_low"].notna()
+    assert not np.allclose(logit.loc[inside, "ci_low"], beta.loc[inside, "ci_low"])
+    with pytest.raises(ValueError, match="ci_method must be 'logit' or 'beta'"):
+        survey_shares_by(design, SHARES, ci_method="wilson")

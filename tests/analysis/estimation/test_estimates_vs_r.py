@@ -31,7 +31,9 @@ def design_for(scenario: str, city: pd.DataFrame):
 
 
 def ours(design) -> pd.DataFrame:
-    return pd.concat([survey_means_by(design, MEANS), survey_shares_by(design, SHARES)])
+    """Means, and shares with R's ``svyciprop(method="beta")`` interval (columns ci_low/ci_high)."""
+    return pd.concat([survey_means_by(design, MEANS),
+                      survey_shares_by(design, SHARES, ci_method="beta")])
 
 
 def compare(mine: pd.DataFrame, ref: pd.DataFrame, logit: pd.DataFrame | None = None) -> int:

@@ -42,10 +42,14 @@ means <- c("life_satisfaction")
 shares <- list(c("wellbeing_index", "thriving"), c("bullied_often", "yes"),
                c("has_friend", "yes"))
 
-one_row <- function(scen, stat, g, m, est, se, df, lo, hi)
+# ci_low/ci_high: confint (means) or svyciprop(method = "beta") (shares);
+# ci_low_logit/ci_high_logit: svyciprop(method = "logit") (shares; NA for means, and where
+# the logit fit does not converge: shares of exactly 0 or 1)
+one_row <- function(scen, stat, g, m, est, se, df, lo, hi, llo = NA, lhi = NA)
   data.frame(scenario = scen, statistic = stat, group = g, measure = m,
              estimate = as.numeric(est), se = as.numeric(se), df = as.numeric(df),
-             ci_low = as.numeric(lo), ci_high = as.numeric(hi), row.names = NULL)
+             ci_low = as.numeric(lo), ci_high = as.numeric(hi),
+             ci_low_logit = as.numeric(llo), ci_high_logit = as.numeric(lhi), row.names = NULL)
 
 estimates <- function(des, scen) {
   out <- list()
@@ -61,9 +65,11 @@ estimates <- function(des, scen) {
     for (s in shares) {
       f <- as.formula(sprintf("~I(%s == '%s')", s[1], s[2]))
       b <- suppressWarnings(svyciprop(f, sub, method = "beta", na.rm = TRUE))
+      l <- tryCatch(attr(svyciprop(f, sub, method = "logit", na.rm = TRUE), "ci"),
+                    error = function(e) c(NA, NA), warning = function(w) c(NA, NA))
       out[[length(out) + 1]] <- one_row(scen, "share", g, paste0(s[1], "=", s[2]),
                                         as.numeric(b), sqrt(as.numeric(attr(b, "var"))), df,
-                                        attr(b, "ci")[1], attr(b, "ci")[2])
+                                        attr(b, "ci")[1], attr(b, "ci")[2], l[1], l[2])
     }
   }
   by <- svyby(~life_satisfaction, ~district, des, svymean, na.rm = TRUE)
