@@ -1,7 +1,10 @@
 """Stored answers -> scoring values: numbers, reverse coding, *prefer not to say*.
 
-Private home of :func:`analysis.scoring.recode_items`; reliability and scoring
-both start from its output, so the two can never disagree about an item.
+Private home of :func:`analysis.scoring.recode_items`. Scoring
+(:func:`analysis.scoring.score`), reliability
+(:func:`analysis.reliability.scale_reliability`) and ``recode_items`` itself
+all recode the items of the scales through :func:`recode_scale_items`, so
+they can never disagree about an item.
 """
 
 from __future__ import annotations
@@ -77,11 +80,25 @@ def recode_items(
     2  NaN
     3  NaN
     """
-    if items is None:
-        items = dict.fromkeys(code for s in questionnaire.scales for code in s.items)
-    items = list(items)
+    items = scale_items(questionnaire) if items is None else list(items)
     columns = recoded_arrays(responses, questionnaire, items, errors)
     return pd.DataFrame(columns, index=responses.index, columns=items, dtype=float)
+
+
+def scale_items(questionnaire: Questionnaire) -> list[str]:
+    """The item codes of every scale, in scale order, each once."""
+    return list(dict.fromkeys(code for scale in questionnaire.scales for code in scale.items))
+
+
+def recode_scale_items(responses: pd.DataFrame, questionnaire: Questionnaire,
+                       errors: str = "raise") -> dict[str, np.ndarray]:
+    """Every item of the scales recoded (:func:`scale_items` order), as float arrays.
+
+    The one recoding pass that scoring, reliability and :func:`recode_items`
+    share: reverse coding, *prefer not to say* and answers to hidden items
+    missing, answers outside the scale raised or coerced.
+    """
+    return recoded_arrays(responses, questionnaire, scale_items(questionnaire), errors)
 
 
 def recoded_arrays(

@@ -27,7 +27,7 @@ import pandas as pd
 
 from analysis.enrolment_weights import enrolment_cells, weight_to_enrolment
 from analysis.estimation import SurveyDesign, survey_design
-from analysis.reading import check_unique_ids
+from analysis.files import check_unique_ids
 
 __all__ = ["DESIGNS", "BuiltDesign", "build_design"]
 

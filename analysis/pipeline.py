@@ -4,7 +4,9 @@
 share by group, compares each group with the whole city and applies
 disclosure control, so that the command line, the dashboard and a notebook
 publish the same figures. Weighting to enrolment is in
-:mod:`analysis.enrolment_weights`.
+:mod:`analysis.enrolment_weights`; what is computed from the published table
+afterwards (p-value adjustment, small-area model) in :mod:`analysis.published`,
+the comparison with an earlier wave in :mod:`analysis.waves`.
 """
 
 from __future__ import annotations
@@ -16,17 +18,13 @@ import numpy as np
 import pandas as pd
 
 from analysis.designs import build_design
-from analysis.disclosure import apply_disclosure_control
-from analysis.estimation import adjust_pvalues, compare_to_city, compare_waves
-from analysis.questionnaire.model import DONT_KNOW, Questionnaire
+from analysis.disclosure import apply_disclosure_control, protect_release
+from analysis.estimation import compare_to_city
+from analysis.published import add_small_area_estimates, readjust_published
+from analysis.questionnaire.model import Questionnaire
 from analysis.scoring import CATEGORY_ORDER
-from analysis.small_area import fay_herriot
 
-__all__ = ["ESTIMATE_COLUMNS", "SMALL_AREA_COLUMNS", "add_small_area_estimates", "analyse",
-           "compare_with_previous", "measures", "readjust_published"]
-
-#: Columns of the Fay-Herriot model, shown beside (never instead of) the direct estimate.
-SMALL_AREA_COLUMNS = ("sae_estimate", "sae_rmse", "sae_shrinkage")
+__all__ = ["ESTIMATE_COLUMNS", "analyse", "measures"]
 
 #: The estimates columns of design section 4, in order (extra columns follow them).
 ESTIMATE_COLUMNS = ("group_var", "group", "measure", "statistic", "n", "estimate", "se",
@@ -80,7 +78,7 @@ def analyse(data, questionnaire: Questionnaire, *, by: str | Sequence[str] = "di
         Group column (home district by default), or several (e.g.
         ``["district", "region", "school", "grade", "gender"]``): the tables of
         all of them, released together, are protected together
-        (:func:`analysis.linked_tables.protect_linked_tables`), and the result
+        (:func:`analysis.disclosure.protect_linked_tables`), and the result
         has the rows of each grouping in turn (``group_var`` tells which).
     cluster : str
         Primary sampling unit column (schools).
@@ -89,18 +87,19 @@ def analyse(data, questionnaire: Questionnaire, *, by: str | Sequence[str] = "di
     adjust : {"holm", "bh", "bonferroni", "none"}
         p-value adjustment across groups.
     small_area : bool
-        Add the Fay-Herriot EBLUP of each group mean (:data:`SMALL_AREA_COLUMNS`:
-        estimate, root MSE, shrinkage factor) beside the direct estimate.
-    previous : sequence of analysis.releases.Release
+        Add the Fay-Herriot EBLUP of each group mean
+        (:data:`analysis.published.SMALL_AREA_COLUMNS`: estimate, root MSE,
+        shrinkage factor) beside the direct estimate.
+    previous : sequence of analysis.disclosure.Release
         Earlier releases of this wave (their published tables and the
         ``response_id`` they counted): the new figures are protected against
-        differencing with them (:func:`analysis.releases.protect_release`,
-        which may raise :class:`analysis.releases.ReleaseRefused`). ``data``
+        differencing with them (:func:`analysis.disclosure.protect_release`,
+        which may raise :class:`analysis.disclosure.ReleaseRefused`). ``data``
         then needs a ``response_id`` column.
     withdrawn : pandas.DataFrame, optional
         Rows of pupils counted by an earlier release whose answers are gone.
     refuse : bool
-        With ``previous``: raise :class:`analysis.releases.ReleaseRefused`
+        With ``previous``: raise :class:`analysis.disclosure.ReleaseRefused`
         rather than hide more than this computation alone would.
 
     Returns
@@ -122,7 +121,7 @@ def analyse(data, questionnaire: Questionnaire, *, by: str | Sequence[str] = "di
     Examples
     --------
     >>> from analysis.questionnaire import load
-    >>> from analysis.simulate import simulate_city
+    >>> from analysis.simulation import simulate_city
     >>> from analysis.scoring import score
     >>> from questionnaires import SHIPPED
     >>> q = load(SHIPPED)
@@ -160,8 +159,6 @@ def analyse(data, questionnaire: Questionnaire, *, by: str | Sequence[str] = "di
     # the small-area model use published groups only.
     alike = [(s.id, f"{s.id}_category") for s in questionnaire.scales]  # the same pupils' n
     if previous:
-        from analysis.releases import protect_release
-
         published = protect_release(estimates, frame, previous, min_n=min_n, withdrawn=withdrawn,
                                     refuse=refuse, alike=alike)
     else:
@@ -185,122 +182,3 @@ def _name_design(table: pd.DataFrame, design) -> pd.DataFrame:
     out["variance_note"] = np.where(no_variance, note + ": variance cannot be estimated", "")
     out["low_precision"] = out["low_precision"].astype(bool) | no_variance
     return out
-
-
-def add_small_area_estimates(estimates: pd.DataFrame, by: str = "district",
-                             min_areas: int = 3) -> pd.DataFrame:
-    """Append Fay-Herriot EBLUPs of the group means (intercept-only model).
-
-    Only the ``by`` groups' means take part; the city row and "don't know"
-    are not areas, and neither is a row marked ``suppressed``: call this on
-    the disclosure-controlled table, so that the fit (random-effect variance,
-    shrinkage, MSE) depends on published figures alone. A group whose direct
-    estimate has no usable standard error (one school: df 0, or se 0) is left out of the fit and keeps empty
-    small-area columns; with fewer than ``min_areas`` usable groups a measure
-    gets none. Shares are not modelled (a linear model can leave [0, 1]).
-
-    Examples
-    --------
-    >>> table = pd.DataFrame({"group_var": "district", "group": list("abcd") + ["all"],
-    ...     "measure": "x", "statistic": "mean", "estimate": [3.0, 3.4, 2.8, 3.9, 3.3],
-    ...     "se": [0.1, 0.3, 0.2, 0.5, 0.05]})
-    >>> out = add_small_area_estimates(table)
-    >>> bool(out["sae_estimate"].iloc[:4].notna().all()), bool(out["sae_estimate"].iloc[4] > 0)
-    (True, False)
-    """
-    out = estimates.copy()
-    for column in SMALL_AREA_COLUMNS:
-        if column not in out.columns:
-            out[column] = np.nan
-    areas = ((out["group_var"] == by) & (out["statistic"] == "mean")
-             & out["group"].notna() & ~out["group"].isin(["all", DONT_KNOW]))
-    if "suppressed" in out.columns:
-        areas &= ~out["suppressed"].fillna(True).astype(bool)
-    se = pd.to_numeric(out["se"], errors="coerce")
-    usable = areas & np.isfinite(se) & (se > 0) & out["estimate"].notna()
-    for _, part in out[usable].groupby("measure"):
-        if len(part) < min_areas:
-            continue
-        table = fay_herriot(part, estimate="estimate", se="se", area="group").table
-        table = table.set_index("area").loc[part["group"]]
-        out.loc[part.index, "sae_estimate"] = table["eblup"].to_numpy()
-        out.loc[part.index, "sae_rmse"] = table["rmse"].to_numpy()
-        out.loc[part.index, "sae_shrinkage"] = table["gamma"].to_numpy()
-    return out
-
-
-def readjust_published(published: pd.DataFrame, adjust: str = "holm") -> pd.DataFrame:
-    """Adjust ``p_value`` anew across the published groups of each measure.
-
-    The family of a measure's tests is the groups whose comparison is
-    published: a hidden group's p-value must not shift the adjusted p-values
-    of the others (their ranks would tell about it).
-
-    Examples
-    --------
-    >>> t = pd.DataFrame({"group_var": "district", "group": ["a", "b", "c"], "measure": "x",
-    ...     "statistic": "mean", "p_value": [0.01, 0.02, float("nan")],
-    ...     "p_adjusted": [0.03, 0.04, float("nan")], "suppressed": [False, False, True]})
-    >>> readjust_published(t)["p_adjusted"].tolist()
-    [0.02, 0.02, nan]
-    """
-    out = published.copy()
-    if "p_value" not in out.columns:
-        return out
-    shown = ~out["suppressed"].fillna(True).astype(bool) if "suppressed" in out.columns \
-        else pd.Series(True, index=out.index)
-    out["p_adjusted"] = np.nan
-    for _, rows in out[shown].groupby(["group_var", "measure", "statistic"]).groups.items():
-        out.loc[rows, "p_adjusted"] = adjust_pvalues(out.loc[rows, "p_value"].to_numpy(float), adjust)
-    return out
-
-
-def compare_with_previous(table: pd.DataFrame, previous: pd.DataFrame,
-                          adjust: str = "holm") -> pd.DataFrame:
-    """Add the change since the previous wave: ``diff_previous, p_value_previous,
-    p_adjusted_previous``.
-
-    ``previous`` is the published table of the earlier wave (as written by
-    :func:`analyse`); rows suppressed in either wave get no comparison, so
-    nothing hidden is revealed by a difference. The waves are independent
-    samples (:func:`analysis.estimation.compare_waves`); p-values are adjusted
-    across the groups of each measure. Different waves are different answers,
-    so a difference covers the pupils of both; an earlier computation of the
-    same wave is refused (its differences could isolate a few late or
-    withdrawn pupils: see :func:`analysis.releases.protect_release`).
-
-    Examples
-    --------
-    >>> keys = {"group_var": "district", "group": ["a", "b"], "measure": "x",
-    ...         "statistic": "mean", "df": 12.0}
-    >>> now = pd.DataFrame({**keys, "estimate": [3.5, 3.0], "se": [0.3, 0.2]})
-    >>> before = pd.DataFrame({**keys, "estimate": [3.1, None], "se": [0.4, None]})
-    >>> compare_with_previous(now, before)["diff_previous"].round(6).tolist()
-    [0.4, nan]
-    """
-    from analysis.releases import same_pupils
-
-    repeated = same_pupils(table, previous)
-    if repeated:
-        raise ValueError(f"the previous estimates are another computation of this wave, not a previous "
-                         f"wave ({len(repeated)} groups, e.g. {repeated[0][1]!r}, have identical figures): "
-                         "compare releases of one wave with analyse(previous=...) instead")
-    keys = ["group_var", "group", "measure", "statistic"]
-    previous = previous.copy()
-    for column in keys:
-        previous[column] = previous[column].astype(str)
-    current = table.copy()
-    for column in keys:
-        current[column] = current[column].astype(str)
-    usable = lambda t: t[t["estimate"].notna() & t["se"].notna()]  # noqa: E731
-    changes = compare_waves(usable(current), usable(previous), adjust=adjust)
-    changes = changes[keys + ["diff", "p_value", "p_adjusted"]].rename(columns={
-        "diff": "diff_previous", "p_value": "p_value_previous",
-        "p_adjusted": "p_adjusted_previous"})
-    merged = current.merge(changes, on=keys, how="left")
-    city = merged["group"] == "all"  # a family of one test: nothing to adjust
-    merged.loc[city, "p_adjusted_previous"] = merged.loc[city, "p_value_previous"]
-    merged.index = table.index
-    for column in keys:
-        merged[column] = table[column]
-    return merged

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.questionnaire.model import Index, Questionnaire, Scale
-from analysis._recode import recode_items, recoded_arrays
+from analysis._recode import recode_items, recode_scale_items
 
 __all__ = ["CATEGORY_ORDER", "recode_items", "score"]
 
@@ -126,8 +126,7 @@ def score(
             "responses already have columns named like the scores to append: "
             + ", ".join(clash) + " (score the raw responses, or drop these columns first)"
         )
-    items = list(dict.fromkeys(code for s in questionnaire.scales for code in s.items))
-    values = recoded_arrays(responses, questionnaire, items, errors)
+    values = recode_scale_items(responses, questionnaire, errors)
 
     out: dict[str, object] = {}
     codes: dict[str, np.ndarray] = {}  # scale id -> category code (-1 missing)

@@ -42,7 +42,7 @@ from analysis.estimation import survey_means_by, survey_shares_by
 from analysis.pipeline import measures
 from analysis.questionnaire import load
 from analysis.scoring import score
-from analysis.simulate import simulate_city
+from analysis.simulation import simulate_city
 from questionnaires import SHIPPED
 
 

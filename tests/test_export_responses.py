@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from analysis.pipeline import analyse
 from analysis.questionnaire import load
-from analysis.reading import read_enrolment, read_responses
+from analysis.files import read_enrolment, read_responses
 from analysis.scoring import score
 from questionnaires import SHIPPED
 from survey_app.demo.responses import ensure_demo_responses

@@ -103,7 +103,7 @@ _OUT_FILE = click.option("--out", "out", type=click.Path(), required=True,
 @_clean_errors
 def simulate(pupils, districts, schools, seed, questionnaire_path, out) -> None:
     """Write a synthetic city: responses.csv, districts.geojson, enrolment.csv."""
-    from analysis.simulate import simulate_city
+    from analysis.simulation import simulate_city
 
     q = _questionnaire(questionnaire_path)
     city = simulate_city(q, pupils, districts=districts, schools=schools, seed=seed,
@@ -122,8 +122,7 @@ def simulate(pupils, districts, schools, seed, questionnaire_path, out) -> None:
 @_clean_errors
 def score(questionnaire_path, responses_path, out) -> None:
     """Write the responses with every scale score, category and index appended."""
-    from analysis.exporting import output_format, write_scores
-    from analysis.reading import read_responses
+    from analysis.files import output_format, read_responses, write_scores
     from analysis.scoring import score as score_responses
 
     output_format(out)
@@ -182,9 +181,10 @@ def analyse(questionnaire_path, responses_path, enrolment_path, design, df_rule,
     too few pupils.
     """
     from analysis.designs import build_design
-    from analysis.exporting import output_format, write_estimates
-    from analysis.pipeline import analyse as estimate, compare_with_previous
-    from analysis.reading import read_enrolment, read_estimates, read_responses
+    from analysis.files import (output_format, read_enrolment, read_estimates, read_responses,
+                                write_estimates)
+    from analysis.pipeline import analyse as estimate
+    from analysis.waves import compare_with_previous
     from analysis.scoring import score as score_responses
 
     output_format(out)

@@ -22,7 +22,7 @@ def export() -> None:
 
 
 def _output_checked(out: str) -> None:
-    from analysis.exporting import output_format
+    from analysis.files import output_format
 
     try:
         output_format(out)
@@ -66,7 +66,7 @@ def export_responses(wave_name: str, out: str, include_text: bool, min_progress:
     too, with submitted = 0, so that the analysis can include or exclude them
     ('wellbeing analyse --submitted-only').
     """
-    from analysis.exporting import write_table
+    from analysis.files import write_table
     from survey_app.extensions import db
     from survey_app.services import questionnaires
     from survey_app.services.frames import SUBMITTED_COLUMN, responses_frame
@@ -104,7 +104,7 @@ def export_enrolment(wave_name: str, out: str) -> None:
     """
     from sqlalchemy import func, select
 
-    from analysis.exporting import write_table
+    from analysis.files import write_table
     from survey_app.extensions import db
     from survey_app.models import SchoolClass
     from survey_app.services.frames import enrolment_frame

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from analysis.questionnaire import Questionnaire
-from analysis.simulate import simulate_city
+from analysis.simulation import simulate_city
 from survey_app.demo.responses import SEED
 from survey_app.models import District, DistrictIndicator, SchoolClass, Wave
 

@@ -1,4 +1,4 @@
-"""Answered surveys for the demo city, simulated with :mod:`analysis.simulate`.
+"""Answered surveys for the demo city, simulated with :mod:`analysis.simulation`.
 
 Stored exactly as the pupil flow stores them (one submitted response per
 access code, one answer row per item, the district as the district's id), so
@@ -16,7 +16,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from analysis.questionnaire import DONT_KNOW, Questionnaire
-from analysis.simulate import simulate_city
+from analysis.simulation import simulate_city
 from survey_app.models import AccessCode, Answer, District, Response, SchoolClass, Wave
 from survey_app.services.access_codes import code_hash, new_code
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 from openpyxl import Workbook
 
-from analysis.exporting import write_table
+from analysis.files import write_table
 from survey_app.reports.codebook import codebook_csv
 from survey_app.reports.content import AREAS, NUMBERS, WaveContent
 from survey_app.services import questionnaires

@@ -3,7 +3,7 @@
 A wave's responses become the wide responses table of design §4
 (``response_id, wave, school, class, district, grade, gender, language``, then
 one column per item code), exactly what ``wellbeing analyse`` and
-``analysis.reading.read_responses`` take. Its enrolment (pupils per school and
+``analysis.files.read_responses`` take. Its enrolment (pupils per school and
 grade, from the classes' enrolled counts) becomes the table that
 ``wellbeing analyse --enrolment`` weights to.
 """

@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 
 from analysis.pipeline import measures
 from analysis.questionnaire import DONT_KNOW, Questionnaire
-from analysis.releases import Release, ReleaseRefused
+from analysis.disclosure import Release, ReleaseRefused
 from analysis.scoring import score
 from survey_app.models import District, Municipality, ResultEstimate, ResultSet, Wave
 from survey_app.services import audit, results_counted
@@ -81,7 +81,7 @@ def check_new_release_allowed(session: Session, wave: Wave) -> list[tuple[Releas
     Two releases of one wave that differ by a few late or withdrawn answers
     (or by their threshold) reveal those pupils by subtraction. A new
     computation of a released wave is therefore protected against every
-    earlier release (:func:`analysis.releases.protect_release`, called by
+    earlier release (:func:`analysis.disclosure.protect_release`, called by
     :func:`compute_results` with what this returns: each release's published
     table and the responses it counted) or refused with
     :class:`ResultsFrozen`. Refused here: a release that did not keep the

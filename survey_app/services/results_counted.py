@@ -2,7 +2,7 @@
 
 Releasing a wave twice (after late answers or a withdrawal, or with another
 threshold) reveals the pupils in between by subtraction unless the second
-release is protected against the first (:mod:`analysis.releases`). That
+release is protected against the first (:mod:`analysis.disclosure.releases`). That
 protection needs, for every earlier release, its published table and the
 responses it counted, with the groups they were in and the measures they had
 a value for; a withdrawn pupil's answers are gone by then, so this is stored
@@ -24,7 +24,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from analysis.releases import Release
+from analysis.disclosure import Release
 from survey_app.models import ResultEstimate, ResultSet
 from survey_app.services.results_tables import GROUPING_COLUMNS, joint_table
 

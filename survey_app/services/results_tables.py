@@ -10,7 +10,7 @@ districts, a school's "don't know" pupils from the school tables, ...).
 
 Here each table is estimated with its own population and design, and then
 disclosure control runs once over all of them (and over every earlier release
-of the wave, see :mod:`analysis.releases`): every row is written as a group of
+of the wave, see :mod:`analysis.disclosure.releases`): every row is written as a group of
 the wave's pupils in one namespace (:func:`joint_label`), and the pupils
 (:func:`wave_pupils`) tell the defender how the groups nest (a district in its
 municipality, a school in its municipality).
@@ -26,7 +26,8 @@ import pandas as pd
 
 from analysis.disclosure import apply_disclosure_control
 from analysis.estimation import compare_to_city
-from analysis.pipeline import add_small_area_estimates, measures, readjust_published
+from analysis.published import add_small_area_estimates, readjust_published
+from analysis.pipeline import measures
 from analysis.questionnaire import DONT_KNOW, Questionnaire
 
 #: Columns of the pupils used by the joint protection (besides ``response_id`` and measures).
@@ -109,7 +110,7 @@ def protect(tables: Sequence[WaveTable], pupils: pd.DataFrame, questionnaire: Qu
     """The tables as published: disclosure control over all of them (and earlier releases).
 
     ``pupils`` is :func:`wave_pupils` with the measure columns; ``previous`` are
-    :class:`analysis.releases.Release` of this wave in the joint labels
+    :class:`analysis.disclosure.Release` of this wave in the joint labels
     (:func:`joint_table`), ``withdrawn`` the pupils they counted who are gone.
     Returns each table with ``suppressed``, ``suppression_reason``,
     ``low_precision``, p-values adjusted across its published groups, and the
@@ -119,7 +120,7 @@ def protect(tables: Sequence[WaveTable], pupils: pd.DataFrame, questionnaire: Qu
                        for t in tables], ignore_index=True)
     alike = [(s.id, f"{s.id}_category") for s in questionnaire.scales]
     if previous:
-        from analysis.releases import protect_release
+        from analysis.disclosure import protect_release
 
         published = protect_release(joint, pupils, previous, min_n=min_n, withdrawn=withdrawn,
                                     alike=alike)

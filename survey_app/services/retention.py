@@ -25,7 +25,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from analysis.questionnaire import Questionnaire
-from analysis.reading import read_responses
+from analysis.files import read_responses
 from survey_app.models import Answer, Response, Wave
 from survey_app.services import audit
 from survey_app.services.frames import responses_frame

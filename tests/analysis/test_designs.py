@@ -11,7 +11,7 @@ from analysis.designs import build_design
 from analysis.pipeline import analyse
 from analysis.questionnaire import load
 from analysis.scoring import score
-from analysis.simulate import simulate_city
+from analysis.simulation import simulate_city
 from questionnaires import SHIPPED
 
 

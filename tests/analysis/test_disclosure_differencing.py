@@ -28,11 +28,11 @@ import pandas as pd
 import pytest
 
 from analysis.estimation import compare_to_city
-from analysis.linked_tables import protect_linked_tables
+from analysis.disclosure import protect_linked_tables
 from analysis.pipeline import analyse, measures
 from analysis.questionnaire import load
 from analysis.scoring import score
-from analysis.simulate import simulate_city
+from analysis.simulation import simulate_city
 from questionnaires import SHIPPED
 
 GROUPINGS = ["district", "region", "school", "grade", "gender"]
@@ -289,7 +289,7 @@ def scenarios(pupils, questionnaire):
 @pytest.mark.parametrize("name", ["late class of 4", "one withdrawn pupil", "lower threshold",
                                   "late, then withdrawn, then threshold"])
 def test_releases_of_a_wave_reveal_nothing(small, name):
-    from analysis.releases import Release
+    from analysis.disclosure import Release
 
     questionnaire = small
     pupils = demo_wave(questionnaire, 1)
@@ -321,14 +321,14 @@ def test_positive_control_releases_protected_one_by_one_are_solved(small, name):
 
 
 def test_refuse_instead_of_hiding_more(small):
-    from analysis.releases import Release, ReleaseRefused
+    from analysis.disclosure import Release, ReleaseRefused
 
     questionnaire = small
     pupils = demo_wave(questionnaire, 1)
     before = pupils[~pupils["response_id"].isin(late_class(pupils))]
     first = release(before, questionnaire, 10)
     means, shares = measures(questionnaire)
-    from analysis.releases import protect_release
+    from analysis.disclosure import protect_release
 
     estimates = pd.concat([compare_to_city(pupils, measures=means, categories=shares, by=g,
                                            cluster="school") for g in GROUPINGS], ignore_index=True)
@@ -346,7 +346,7 @@ def test_refuse_instead_of_hiding_more(small):
 
 
 def test_previous_wave_comparison_refuses_a_computation_of_the_same_wave(small):
-    from analysis.pipeline import compare_with_previous
+    from analysis.waves import compare_with_previous
 
     pupils = demo_wave(small, 1)
     before = pupils[~pupils["response_id"].isin(late_class(pupils))]
@@ -367,7 +367,7 @@ def test_a_swap_inside_a_hidden_district_is_not_revealed_by_its_region():
     pupil's score minus the withdrawn one's.
     """
     from analysis.disclosure import apply_disclosure_control
-    from analysis.releases import Release, protect_release
+    from analysis.disclosure import Release, protect_release
 
     rng = np.random.default_rng(5)
     sizes = {"D1": 6, "D2": 40, "D3": 30, "D4": 50}

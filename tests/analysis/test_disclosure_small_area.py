@@ -20,10 +20,11 @@ import pytest
 
 from analysis.disclosure import apply_disclosure_control
 from analysis.estimation import compare_to_city
-from analysis.pipeline import add_small_area_estimates, analyse, measures
+from analysis.published import add_small_area_estimates
+from analysis.pipeline import analyse, measures
 from analysis.questionnaire import load
 from analysis.scoring import score
-from analysis.simulate import simulate_city
+from analysis.simulation import simulate_city
 from questionnaires import SHIPPED
 
 

@@ -12,7 +12,7 @@ import pyreadstat
 import pytest
 from openpyxl import load_workbook
 
-from analysis.exporting import neutralise, write_estimates, write_scores, write_table
+from analysis.files import neutralise, write_estimates, write_scores, write_table
 from analysis.questionnaire import load
 
 SMALL = Path(__file__).parents[1] / "questionnaire" / "files" / "small.yaml"

@@ -13,9 +13,9 @@ from analysis.estimation.estimates import SE_TOLERANCE
 from analysis.estimation._frames import as_design, run
 from analysis.estimation.estimates import _indicators
 from analysis.questionnaire import load
-from analysis.reading import read_enrolment, read_responses
+from analysis.files import read_enrolment, read_responses
 from analysis.scoring import recode_items, score
-from analysis.simulate import simulate_city
+from analysis.simulation import simulate_city
 from questionnaires import SHIPPED
 
 BARRIERS = ["bar_cost", "bar_far", "bar_time", "bar_parents", "bar_unknown", "bar_home",

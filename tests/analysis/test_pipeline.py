@@ -5,10 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from analysis.pipeline import SMALL_AREA_COLUMNS, analyse
+from analysis.published import SMALL_AREA_COLUMNS
+from analysis.pipeline import analyse
 from analysis.questionnaire import load
 from analysis.scoring import score
-from analysis.simulate import simulate_city
+from analysis.simulation import simulate_city
 from questionnaires import SHIPPED
 
 

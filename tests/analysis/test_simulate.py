@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from analysis.questionnaire import DONT_KNOW, load
-from analysis.simulate import FIXED_COLUMNS, simulate_city
+from analysis.simulation import FIXED_COLUMNS, simulate_city
 from questionnaires import SHIPPED
 
 SMALL = Path(__file__).parents[1] / "questionnaire" / "files" / "small.yaml"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from analysis.questionnaire import load
-from analysis.simulate import simulate_city
+from analysis.simulation import simulate_city
 from questionnaires import SHIPPED
 from survey_app import create_app
 from tests.staff.conftest import login

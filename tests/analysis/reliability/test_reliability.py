@@ -15,7 +15,7 @@ import pytest
 
 from analysis.questionnaire import load
 from analysis.reliability import cronbach_alpha, item_statistics, omega_total
-from analysis.scale_reliability import scale_reliability
+from analysis.reliability import scale_reliability
 
 HERE = Path(__file__).parent
 SMALL = HERE.parents[1] / "questionnaire" / "files" / "small.yaml"

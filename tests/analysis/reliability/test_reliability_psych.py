@@ -15,10 +15,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import _reliability_core as core
+from analysis.reliability import _core as core
 from analysis.questionnaire import load
 from analysis.reliability import cronbach_alpha, item_statistics, omega_total
-from analysis.scale_reliability import scale_reliability
+from analysis.reliability import scale_reliability
 
 HERE = Path(__file__).parent
 TOTAL = pd.read_csv(HERE / "results" / "psych_alpha_total.csv")

@@ -3,7 +3,7 @@
 A fictional city with districts (GeoJSON polygons with a deprivation
 indicator), schools whose catchments cut across districts, and pupils who
 answer a questionnaire from a latent-trait model (see
-:mod:`analysis._simulation.latent`). The same seed always gives the same city.
+:mod:`analysis.simulation._latent`). The same seed always gives the same city.
 """
 
 from __future__ import annotations
@@ -16,7 +16,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis._simulation import answers, geography, latent, population, truth
+from analysis.simulation import _answers as answers, _geography as geography, _latent as latent
+from analysis.simulation import _background as background, _population as population
+from analysis.simulation import _truth as truth
 from analysis.questionnaire.model import Questionnaire
 
 __all__ = ["FIXED_COLUMNS", "SimulatedCity", "simulate_city"]
@@ -161,15 +163,15 @@ def simulate_city(
     if city_seed is not None:
         rng["city"] = np.random.default_rng([city_seed, 0])
     city = geography.build_city(rng["city"], districts, schools)
-    grades, gender_values = _grades(q), _gender_values(q)
-    gender_p = _gender_shares(len(gender_values))
+    grades, gender_values = background.grades(q), background.gender_values(q)
+    gender_p = background.gender_shares(len(gender_values))
     kids = population.draw_pupils(rng["pupils"], city, pupils, grades, gender_p)
     model = latent.draw_model(rng["model"], q, city.deprivation, schools, len(gender_values),
                               len(grades))
     grade_no = np.searchsorted(grades, kids.grade)
     theta = latent.latent_scores(rng["latent"], model, kids.district, kids.school, kids.gender,
                                  grade_no)
-    home = _home_language(rng["language"], q, city.deprivation[kids.district])
+    home = background.home_language(rng["language"], q, city.deprivation[kids.district])
     codes = np.asarray(city.codes, dtype=object)
     known = {"grade": kids.grade, "gender": np.asarray(gender_values)[kids.gender],
              "district": codes[kids.district]}
@@ -184,10 +186,10 @@ def simulate_city(
         "wave": np.full(pupils, wave, dtype=object),
         "school": np.asarray(city.school_codes, dtype=object)[kids.school],
         "class": np.asarray(population.class_labels(kids.grade, kids.class_no), dtype=object),
-        "district": _role_column(q, "district", items, known["district"]),
-        "grade": _role_column(q, "grade", items, kids.grade),
-        "gender": _role_column(q, "gender", items, known["gender"]),
-        "language": _survey_language(rng["language"], q, home, pupils),
+        "district": background.role_column(q, "district", items, known["district"]),
+        "grade": background.role_column(q, "grade", items, kids.grade),
+        "gender": background.role_column(q, "gender", items, known["gender"]),
+        "language": background.survey_language(rng["language"], q, home, pupils),
     }
     responses = pd.DataFrame({**fixed, **{c: v for c, v in items.items() if c not in fixed}})
     true_means, latent_means = truth.expected_scores(
@@ -200,63 +202,6 @@ def simulate_city(
     return SimulatedCity(responses, geography.geojson(city),
                          population.enrolment(rng["enrolment"], city, kids, grades, gender_values),
                          schools_table, true_means, latent_means)
-
-
-def _grades(q: Questionnaire) -> np.ndarray:
-    item = q.item_by_role("grade")
-    low, high = q.grades
-    if item is not None and item.type == "number":
-        low, high = max(low, item.min), min(high, item.max)
-    grades = np.arange(low, high + 1)
-    if item is not None and item.type == "single_choice":
-        allowed = q.answer_scale(item.answer_scale).values
-        grades = np.array(sorted(g for g in allowed if low <= g <= high) or sorted(allowed))
-    return grades.astype(np.int64)
-
-
-def _gender_values(q: Questionnaire) -> tuple:
-    item = q.item_by_role("gender")
-    if item is None or not hasattr(item, "answer_scale"):
-        return (1, 2, 3)
-    return q.answer_scale(item.answer_scale).values
-
-
-def _gender_shares(n: int) -> np.ndarray:
-    """About half girls, half boys; the remaining options share 2 %."""
-    if n <= 2:
-        return np.full(n, 1.0 / n)
-    return np.array([0.49, 0.49] + [0.02 / (n - 2)] * (n - 2))
-
-
-def _home_language(rng, q: Questionnaire, deprivation: np.ndarray):
-    """(stored home-language value, option index) per pupil; more multilingual where deprived."""
-    item = q.item_by_role("home_language")
-    if item is None or not hasattr(item, "answer_scale"):
-        return None
-    values = np.asarray(q.answer_scale(item.answer_scale).values)
-    first = np.clip(0.85 - 0.9 * deprivation, 0.2, 0.95)
-    u = rng.random(len(deprivation))
-    rest = np.clip((u - first) / (1.0 - first), 0.0, 1.0 - 1e-9)  # uniform among the others
-    index = np.where(u < first, 0, 1 + np.floor(rest ** 1.7 * (len(values) - 1)))
-    index = np.minimum(index, len(values) - 1).astype(np.int64)
-    return values[index], index
-
-
-def _survey_language(rng, q: Questionnaire, home, n: int) -> np.ndarray:
-    """The questionnaire language: mostly the default, more often another for multilingual homes."""
-    codes = np.asarray(q.language_codes, dtype=object)
-    other_home = home[1] > 0 if home is not None else np.zeros(n, dtype=bool)
-    other = rng.random(n) < np.where(other_home, 0.12, 0.02)
-    if len(codes) == 1:
-        return np.full(n, codes[0], dtype=object)
-    pick = 1 + rng.integers(0, len(codes) - 1, size=n)
-    return np.where(other, codes[pick], codes[0])
-
-
-def _role_column(q: Questionnaire, role: str, items: dict, fallback):
-    """The fixed column of a role: the item's answers when the questionnaire asks it."""
-    item = q.item_by_role(role)
-    return items[item.code] if item is not None else fallback
 
 
 def _progress(show: bool, total: int):

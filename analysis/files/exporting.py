@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis._sav import estimate_labels, score_labels, write_sav
+from analysis.files._sav import estimate_labels, score_labels, write_sav
 from analysis.questionnaire.model import Questionnaire
 
 __all__ = ["FORMATS", "neutralise", "write_estimates", "write_scores", "write_table"]
@@ -172,7 +172,7 @@ def write_scores(scored: pd.DataFrame, path: str | Path, questionnaire: Question
     --------
     >>> import tempfile
     >>> from analysis.questionnaire import load
-    >>> from analysis.simulate import simulate_city
+    >>> from analysis.simulation import simulate_city
     >>> from analysis.scoring import score
     >>> from questionnaires import SHIPPED
     >>> q = load(SHIPPED)

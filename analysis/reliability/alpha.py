@@ -1,4 +1,4 @@
-"""Reliability of the scales: Cronbach's alpha, McDonald's omega, item statistics.
+"""Cronbach's alpha and the item statistics of one scale.
 
 Each function takes the items of one scale as a DataFrame (one column per item,
 already reverse-coded, NaN = missing) and agrees with R's ``psych`` package
@@ -6,44 +6,20 @@ already reverse-coded, NaN = missing) and agrees with R's ``psych`` package
 default: covariances and correlations are *pairwise complete*. One deliberate
 difference: pupils who answered none of the scale's items are dropped first
 (psych would count them in ``n``, widening nothing but shrinking the intervals).
-:func:`analysis.scale_reliability.scale_reliability` runs everything per
-scale of a questionnaire, overall and per language.
+McDonald's omega is in :mod:`analysis.reliability.omega`;
+:func:`analysis.reliability.scale_reliability` runs everything per scale of a
+questionnaire, overall and per language.
 """
 
 from __future__ import annotations
-
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from analysis import _reliability_core as core
+from analysis.reliability import _core as core
 
-__all__ = ["cronbach_alpha", "item_statistics", "omega_total"]
-
-
-def _prepare(items: pd.DataFrame) -> np.ndarray:
-    """Float matrix of the rows with at least one answer; ValueError when unusable."""
-    if not isinstance(items, pd.DataFrame):
-        raise ValueError(f"items must be a pandas DataFrame, not {type(items).__name__}")
-    if items.shape[1] < 2:
-        raise ValueError(f"reliability needs at least 2 items, got {items.shape[1]}")
-    try:
-        x = items.to_numpy(dtype=float, na_value=np.nan)
-    except (TypeError, ValueError):
-        raise ValueError("items must hold numbers (NaN for missing)") from None
-    x = x[(~np.isnan(x)).any(axis=1)]
-    counts = (~np.isnan(x)).astype(int)
-    together = counts.T @ counts
-    if together.min() < 2:
-        i, j = np.unravel_index(together.argmin(), together.shape)
-        raise ValueError(f"items {items.columns[i]} and {items.columns[j]} are answered "
-                         f"together by {together[i, j]} pupils; at least 2 are needed")
-    flat = [str(c) for c, v in zip(items.columns, np.nanvar(x, axis=0)) if v == 0]
-    if flat:
-        raise ValueError(
-            "items without variance (everyone gave the same answer): " + ", ".join(flat))
-    return x
+__all__ = ["cronbach_alpha", "item_statistics"]
 
 
 def cronbach_alpha(items: pd.DataFrame, *, ci: float = 0.95) -> pd.Series:
@@ -99,7 +75,7 @@ def cronbach_alpha(items: pd.DataFrame, *, ci: float = 0.95) -> pd.Series:
     """
     if not 0 < ci < 1:
         raise ValueError(f"ci must be between 0 and 1, got {ci}")
-    x = _prepare(items)
+    x = core.prepare(items)
     n, k = x.shape
     c, _, _ = core.pairwise_moments(x)
     raw, std, average_r, q = core.alpha_1(c, core.cov2cor(c))
@@ -151,7 +127,7 @@ def item_statistics(items: pd.DataFrame) -> pd.DataFrame:
     >>> item_statistics(items)["r_drop"].round(3).tolist()
     [0.94, 0.565, 0.588]
     """
-    x = _prepare(items)
+    x = core.prepare(items)
     c, _, _ = core.pairwise_moments(x)
     raw, std = core.alpha_if_dropped(c, core.cov2cor(c))
     total = np.nanmean(x, axis=1)
@@ -161,62 +137,3 @@ def item_statistics(items: pd.DataFrame) -> pd.DataFrame:
         "sd": np.nanstd(x, axis=0, ddof=1), "r_total": cor_total[0, 1:],
         "r_drop": core.item_rest(c), "alpha_if_dropped": raw, "alpha_std_if_dropped": std,
     }, index=pd.Index(items.columns, name="item"))
-
-
-def omega_total(items: pd.DataFrame) -> float:
-    """McDonald's omega total from a one-factor minres model (``psych::omega``).
-
-    Matches ``psych::omega(items, nfactors = 1, fm = "minres")$omega.tot``.
-
-    Parameters
-    ----------
-    items : pandas.DataFrame
-        At least three items of the scale, reverse-coded, NaN for missing.
-
-    Returns
-    -------
-    float
-        Omega total.
-
-    Notes
-    -----
-    With :math:`R` the pairwise-complete correlation matrix and
-    :math:`\\lambda` the one-factor minres loadings (least squares on the
-    off-diagonal correlations; items with a negative loading flipped in
-    :math:`R` as psych's ``flip = TRUE`` does),
-
-    .. math:: \\omega_t = \\frac{1^\\top R 1 - \\sum_i (1 - \\lambda_i^2)}{1^\\top R 1}.
-
-    psych's ``optim`` stops early; this solves the same problem to machine
-    precision, so results differ from psych in about the sixth digit. In a
-    Heywood case (a communality above 0.995) psych's optimiser stops well short
-    of its own minimum and the two can differ in the third digit;
-    :func:`reliability` flags such cases in its ``note`` column.
-
-    References
-    ----------
-    .. [1] McDonald, R. P. (1999). *Test theory: A unified treatment*. Erlbaum.
-    .. [2] Revelle, W., & Zinbarg, R. E. (2009). Coefficients alpha, beta, omega,
-       and the glb. *Psychometrika*, 74(1), 145-154.
-
-    Examples
-    --------
-    >>> items = pd.DataFrame({"a": [1, 2, 3, 4, 4, 2, 3, 1, 2, 3],
-    ...                       "b": [2, 2, 3, 4, 3, 1, 3, 2, 2, 4],
-    ...                       "c": [1, 3, 2, 3, 4, 2, None, 1, 3, 2]})
-    >>> round(omega_total(items), 2)
-    0.83
-    """
-    return _omega(items)[0]
-
-
-def _omega(items: pd.DataFrame) -> tuple[float, bool]:
-    """Omega total and whether the factor solution is a Heywood case."""
-    x = _prepare(items)
-    if x.shape[1] < 3:
-        raise ValueError("omega needs at least 3 items (a one-factor model of 2 is not identified)")
-    _, r, _ = core.pairwise_moments(x)
-    lam = core.minres_loadings(r)
-    key = np.where(lam < 0, -1.0, 1.0)
-    vt = (r * key[:, None] * key[None, :]).sum()
-    return float((vt - (1 - lam**2).sum()) / vt), bool(np.max(lam**2) > 0.995)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .geography import City
+from ._geography import City
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtr
 
-from .latent import SIGMA_ITEM, SIGMA_SCHOOL, LatentModel
+from ._latent import SIGMA_ITEM, SIGMA_SCHOOL, LatentModel
 
 
 def expected_scores(model: LatentModel, gender_p: np.ndarray, grade_p: np.ndarray,

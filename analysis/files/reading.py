@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analysis._recode import scale_items
 from analysis.scoring import recode_items
 from analysis.questionnaire.model import Questionnaire
 
@@ -51,7 +52,7 @@ def read_responses(path: str | Path, questionnaire: Questionnaire) -> pd.DataFra
     --------
     >>> import tempfile
     >>> from analysis.questionnaire import load
-    >>> from analysis.simulate import simulate_city
+    >>> from analysis.simulation import simulate_city
     >>> from questionnaires import SHIPPED
     >>> q = load(SHIPPED)
     >>> paths = simulate_city(q, 20, districts=2, seed=1).write(tempfile.mkdtemp())
@@ -63,8 +64,7 @@ def read_responses(path: str | Path, questionnaire: Questionnaire) -> pd.DataFra
                                          if i.type in ("text", "wave_list")]
     frame = _read_csv(path, dtype={c: str for c in text})
     absent = [c for c in RESPONSE_COLUMNS if c not in frame.columns]
-    scale_items = list(dict.fromkeys(c for s in questionnaire.scales for c in s.items))
-    absent += [c for c in scale_items if c not in frame.columns and c not in absent]
+    absent += [c for c in scale_items(questionnaire) if c not in frame.columns and c not in absent]
     if absent:
         shown = ", ".join(absent[:8]) + (f" and {len(absent) - 8} more" if len(absent) > 8 else "")
         raise ValueError(f"{path.name}: missing column(s) {shown} (the wide responses format "
@@ -147,7 +147,7 @@ def read_enrolment(path: str | Path, count: str = "pupils") -> pd.DataFrame:
     --------
     >>> import tempfile
     >>> from analysis.questionnaire import load
-    >>> from analysis.simulate import simulate_city
+    >>> from analysis.simulation import simulate_city
     >>> from questionnaires import SHIPPED
     >>> paths = simulate_city(load(SHIPPED), 20, districts=2, seed=1).write(tempfile.mkdtemp())
     >>> list(read_enrolment(paths["enrolment"]).columns)

@@ -15,11 +15,10 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
-from analysis._release_marks import IN, NEW, mark_changed, marked, membership
-from analysis.disclosure import apply_disclosure_control
+from analysis.disclosure._release_marks import IN, NEW, mark_changed, marked, membership
+from analysis.disclosure.control import apply_disclosure_control
 
 __all__ = ["Release", "ReleaseRefused", "protect_release"]
 
@@ -122,7 +121,7 @@ def protect_release(
     those 4 pupils, so both are hidden (and hide each other):
 
     >>> import pandas as pd
-    >>> from analysis.releases import Release, protect_release
+    >>> from analysis.disclosure import Release, apply_disclosure_control, protect_release
     >>> pupils = pd.DataFrame({"response_id": range(64),
     ...                        "district": ["A"] * 24 + ["B"] * 20 + ["C"] * 20})
     >>> def table(n):
@@ -174,43 +173,3 @@ def protect_release(
                                  f"computing it alone: it differs from an earlier release by fewer "
                                  f"than {min_n} pupils in some groups")
     return result
-
-
-def same_pupils(table: pd.DataFrame, other: pd.DataFrame, min_rows: int = 3) -> list[tuple]:
-    """Groups whose published figures are identical in two tables: the same pupils twice.
-
-    Two waves are different answers, so comparing them isolates no pupil;
-    two computations of one wave are not, and must go through
-    :func:`protect_release`. A group whose every figure published in both
-    (at least ``min_rows``) has the same ``n`` and estimate is taken as the
-    same pupils.
-
-    Examples
-    --------
-    >>> t = pd.DataFrame({"group_var": "district", "group": ["a"] * 3 + ["b"] * 3,
-    ...                   "measure": ["x", "y", "z"] * 2, "statistic": "mean",
-    ...                   "n": 20, "estimate": [3.1, 2.9, 3.3, 3.0, 3.2, 2.8]})
-    >>> same_pupils(t, t.assign(estimate=t["estimate"].where(t["group"] == "a", 3.5)))
-    [('district', 'a')]
-    """
-    keys = ["group_var", "group", "measure", "statistic"]
-    values = [c for c in ("n", "estimate", "se") if c in table.columns and c in other.columns]
-    if "estimate" not in values:
-        return []
-
-    def shown(t):
-        t = t[t["estimate"].notna()][keys + values].copy()
-        for column in keys:
-            t[column] = t[column].astype(str)
-        return t
-
-    both = shown(table).merge(shown(other), on=keys)
-    if both.empty:
-        return []
-    equal = pd.Series(True, index=both.index)
-    for c in values:
-        x, y = both[f"{c}_x"].astype(float), both[f"{c}_y"].astype(float)
-        equal &= np.isclose(x, y, rtol=1e-12, atol=1e-12) | (x.isna() & y.isna())
-    per_group = equal.groupby([both["group_var"], both["group"]]).agg(["all", "size"])
-    flagged = per_group[per_group["all"] & (per_group["size"] >= min_rows)]
-    return [tuple(i) for i in flagged.index]

@@ -1,9 +1,10 @@
 """Reliability of every scale of a questionnaire, overall and per group (language).
 
 The statistics themselves (alpha, omega, item statistics, all checked against
-R ``psych``) are in :mod:`analysis.reliability`; this module recodes the
-items as scoring does and runs them per scale and group, hiding groups below
-the reporting threshold.
+R ``psych``) are in :mod:`analysis.reliability.alpha` and
+:mod:`analysis.reliability.omega`; this module recodes the items as scoring
+does and runs them per scale and group, hiding groups below the reporting
+threshold.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ from typing import Literal, NamedTuple
 import numpy as np
 import pandas as pd
 
-from analysis._recode import recoded_arrays
+from analysis._recode import recode_scale_items
 from analysis.questionnaire.model import Questionnaire
-from analysis.reliability import _omega, cronbach_alpha, item_statistics
+from analysis.reliability.alpha import cronbach_alpha, item_statistics
+from analysis.reliability.omega import _omega
 
 __all__ = ["Reliability", "scale_reliability"]
 
@@ -113,8 +115,7 @@ def scale_reliability(
         raise ValueError(f"responses must be a pandas DataFrame, not {type(responses).__name__}")
     if by is not None and by not in responses.columns:
         raise ValueError(f"responses have no column {by!r} to group by")
-    codes = list(dict.fromkeys(code for s in questionnaire.scales for code in s.items))
-    values = pd.DataFrame(recoded_arrays(responses, questionnaire, codes, errors), columns=codes)
+    values = pd.DataFrame(recode_scale_items(responses, questionnaire, errors))
     groups = [("all", "all", np.ones(len(responses), dtype=bool))]
     if by is not None:
         column = responses[by]

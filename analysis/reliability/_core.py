@@ -1,6 +1,7 @@
 """Numerical core of :mod:`analysis.reliability`, transcribing psych 2.2.9.
 
-Pairwise-complete covariances and correlations as R's ``cov`` / ``cor`` with
+The items of a scale checked and turned into a float matrix (:func:`prepare`);
+pairwise-complete covariances and correlations as R's ``cov`` / ``cor`` with
 ``use = "pairwise"``, the statistics of psych's internal ``alpha.1`` and the
 one-factor minimum-residual (minres) solution behind ``psych::fa``.
 """
@@ -8,10 +9,35 @@ one-factor minimum-residual (minres) solution behind ``psych::fa``.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 from scipy import optimize
 
 #: psych's lower bound on a uniqueness (``fa``'s ``lower = 0.005``).
 _MIN_UNIQUENESS = 0.005
+
+
+def prepare(items: pd.DataFrame) -> np.ndarray:
+    """Float matrix of the rows with at least one answer; ValueError when unusable."""
+    if not isinstance(items, pd.DataFrame):
+        raise ValueError(f"items must be a pandas DataFrame, not {type(items).__name__}")
+    if items.shape[1] < 2:
+        raise ValueError(f"reliability needs at least 2 items, got {items.shape[1]}")
+    try:
+        x = items.to_numpy(dtype=float, na_value=np.nan)
+    except (TypeError, ValueError):
+        raise ValueError("items must hold numbers (NaN for missing)") from None
+    x = x[(~np.isnan(x)).any(axis=1)]
+    counts = (~np.isnan(x)).astype(int)
+    together = counts.T @ counts
+    if together.min() < 2:
+        i, j = np.unravel_index(together.argmin(), together.shape)
+        raise ValueError(f"items {items.columns[i]} and {items.columns[j]} are answered "
+                         f"together by {together[i, j]} pupils; at least 2 are needed")
+    flat = [str(c) for c, v in zip(items.columns, np.nanvar(x, axis=0)) if v == 0]
+    if flat:
+        raise ValueError(
+            "items without variance (everyone gave the same answer): " + ", ".join(flat))
+    return x
 
 
 def pairwise_moments(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -1,6 +1,6 @@
 """SPSS ``.sav`` output: columns SPSS can hold, variable labels, value labels.
 
-Private helpers of :mod:`analysis.exporting`. SPSS stores numbers (float64)
+Private helpers of :mod:`analysis.files.exporting`. SPSS stores numbers (float64)
 and strings; categories, index levels and flags become numbered codes whose
 meaning travels in value labels, so a planner sees "thriving" in SPSS, not 3.
 """

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis._suppression import parse_group
+from analysis.disclosure._system import parse_group
 
 IN = "\x00in_release_"  # membership columns: a pupil counted in release r ("yes") or not ("no")
 NEW = "new"

@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from analysis.disclosure import apply_disclosure_control
+from analysis.disclosure.control import apply_disclosure_control
 
 __all__ = ["protect_linked_tables"]
 
@@ -68,7 +68,7 @@ def protect_linked_tables(
     Examples
     --------
     >>> import pandas as pd
-    >>> from analysis.linked_tables import protect_linked_tables
+    >>> from analysis.disclosure import protect_linked_tables
     >>> pupils = pd.DataFrame({"district": ["A"] * 4 + ["B"] * 30 + ["C"] * 20 + ["D"] * 30,
     ...                        "region": ["N"] * 34 + ["S"] * 50})
     >>> def table(var, counts):

@@ -13,7 +13,7 @@ import pandas as pd
 
 from analysis.questionnaire.model import DONT_KNOW, Questionnaire
 
-from .latent import LatentModel, answer_category
+from ._latent import LatentModel, answer_category
 
 ITEM_NONRESPONSE = 0.02
 PREFER_NOT_TO_SAY = 0.03
