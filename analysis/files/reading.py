@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis._recode import scale_items
+from analysis.scoring._recode import scale_items
 from analysis.scoring import recode_items
 from analysis.questionnaire.model import Questionnaire
 

@@ -14,7 +14,7 @@ from typing import Literal, NamedTuple
 import numpy as np
 import pandas as pd
 
-from analysis._recode import recode_scale_items
+from analysis.scoring._recode import recode_scale_items
 from analysis.questionnaire.model import Questionnaire
 from analysis.reliability.alpha import cronbach_alpha, item_statistics
 from analysis.reliability.omega import _omega

@@ -1,6 +1,6 @@
 """Scoring, reliability and ``recode_items`` recode the answers in one place.
 
-``analysis._recode.recode_scale_items`` is the one recoding pass of the scale
+``analysis.scoring._recode.recode_scale_items`` is the one recoding pass of the scale
 items (reverse coding, *prefer not to say* and answers to hidden items missing);
 these tests hold the three users to it, so a rule changed there changes all
 three, and none can keep a copy that drifts.
@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
-from analysis._recode import recode_scale_items, scale_items
+from analysis.scoring._recode import recode_scale_items, scale_items
 from analysis.questionnaire import load
 from analysis.reliability import cronbach_alpha, scale_reliability
 from analysis.scoring import recode_items, score

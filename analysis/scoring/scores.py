@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.questionnaire.model import Index, Questionnaire, Scale
-from analysis._recode import recode_items, recode_scale_items
+from analysis.scoring._recode import recode_items, recode_scale_items
 
 __all__ = ["CATEGORY_ORDER", "recode_items", "score"]
 

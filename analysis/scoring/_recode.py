@@ -1,6 +1,7 @@
 """Stored answers -> scoring values: numbers, reverse coding, *prefer not to say*.
 
-Private home of :func:`analysis.scoring.recode_items`. Scoring
+Private home of :func:`analysis.scoring.recode_items` (what a value is:
+``_values``; which answers were hidden: ``_conditions``). Scoring
 (:func:`analysis.scoring.score`), reliability
 (:func:`analysis.reliability.scale_reliability`) and ``recode_items`` itself
 all recode the items of the scales through :func:`recode_scale_items`, so
@@ -15,6 +16,8 @@ import numpy as np
 import pandas as pd
 
 from analysis.questionnaire.model import Questionnaire
+from analysis.scoring._conditions import shown_rows
+from analysis.scoring._values import member, to_float
 
 _SHOWN_ROWS = 5  # offending rows listed per column in an error message
 
@@ -114,12 +117,12 @@ def recoded_arrays(
         raise ValueError("responses lack the item columns " + ", ".join(absent))
     out: dict[str, np.ndarray] = {}
     problems: list[str] = []
-    shown: dict[str, np.ndarray | None] = {}
+    cache: dict[str, np.ndarray | None] = {}
     for code in items:
         values, bad = _recode_column(responses[code], questionnaire, code)
         if bad.any():
             problems.append(_describe(responses, code, bad))
-        visible = _shown(responses, questionnaire, code, shown)
+        visible = shown_rows(responses, questionnaire, code, cache)
         out[code] = values if visible is None else np.where(visible, values, np.nan)
     if problems and errors == "raise":
         raise ValueError(
@@ -127,36 +130,6 @@ def recoded_arrays(
             + "; ".join(problems)
         )
     return out
-
-
-def _shown(responses: pd.DataFrame, questionnaire: Questionnaire, code: str,
-           cache: dict[str, np.ndarray | None]) -> np.ndarray | None:
-    """Rows where item ``code`` is shown by its display condition (``None``: all).
-
-    As in the pupil interface (``survey_app.pupil.conditions``), an item is
-    shown when the item its condition names is itself shown and was answered
-    with one of the listed values. An answer to a hidden item (in a CSV from
-    another source) counts as missing. When the condition's item is not in
-    the responses, nothing can be decided and the answers are kept.
-    """
-    if code in cache:
-        return cache[code]
-    condition = questionnaire.item(code).show_if
-    mask = None
-    if condition is not None and condition.item in responses.columns:
-        column = responses[condition.item]
-        hit = np.zeros(len(column), dtype=bool)
-        numbers = [v for v in condition.in_ if not isinstance(v, str)]
-        texts = [v for v in condition.in_ if isinstance(v, str)]
-        if numbers and not pd.api.types.is_bool_dtype(column):
-            hit |= _member(_to_float(column)[0], numbers)
-        if texts:
-            hit |= column.astype(object).map(lambda v: str(v).strip(), na_action="ignore"
-                                             ).isin(texts).to_numpy()
-        parent = _shown(responses, questionnaire, condition.item, cache)
-        mask = hit if parent is None else hit & parent
-    cache[code] = mask
-    return mask
 
 
 def _recode_column(column: pd.Series, questionnaire: Questionnaire, code: str):
@@ -169,41 +142,14 @@ def _recode_column(column: pd.Series, questionnaire: Questionnaire, code: str):
     if scale_id is None:
         raise ValueError(f"item {code!r} ({item.type}) has no answer scale and cannot be scored")
     answer_scale = questionnaire.answer_scale(scale_id)
-    x, unparsable = _to_float(column)
-    substantive = _member(x, answer_scale.values)
-    allowed = substantive | _member(x, answer_scale.all_values) | np.isnan(x)
+    x, unparsable = to_float(column)
+    substantive = member(x, answer_scale.values)
+    allowed = substantive | member(x, answer_scale.all_values) | np.isnan(x)
     bad = unparsable | ~allowed
     y = np.where(substantive, x, np.nan)
     if item.reverse:
         y = min(answer_scale.values) + max(answer_scale.values) - y
     return y, bad
-
-
-def _to_float(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Floats (NaN = missing) and a mask of entries that are not numbers at all."""
-    if pd.api.types.is_bool_dtype(column) or not (
-        pd.api.types.is_numeric_dtype(column) or pd.api.types.is_object_dtype(column)
-        or pd.api.types.is_string_dtype(column)
-    ):
-        raise ValueError(f"column {column.name!r} holds {column.dtype} values, not answer values")
-    if pd.api.types.is_numeric_dtype(column):
-        number = column.to_numpy(dtype=float, na_value=np.nan)
-        return number, np.zeros(len(column), dtype=bool)
-    # Text from a CSV: parse each distinct value once (a column holds only a few).
-    codes, uniques = pd.factorize(column, use_na_sentinel=True)
-    text = pd.Series(uniques, dtype=object).astype(str).str.strip()
-    parsed = pd.to_numeric(text.mask(text.eq("")), errors="coerce").to_numpy(dtype=float)
-    garbage = np.isnan(parsed) & text.ne("").to_numpy()
-    parsed = np.append(parsed, np.nan)  # code -1 (missing) picks the last entry
-    return parsed[codes], np.append(garbage, False)[codes]
-
-
-def _member(x: np.ndarray, values) -> np.ndarray:
-    """``np.isin`` for a handful of values, without sorting a million floats."""
-    out = np.zeros(x.shape, dtype=bool)
-    for v in values:
-        out |= x == v
-    return out
 
 
 def _describe(responses: pd.DataFrame, code: str, bad: np.ndarray) -> str:
