@@ -1,13 +1,11 @@
 """Design-based means and shares by district (or any group) and for the city."""
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from ._frames import as_design, run, t_interval, tidy
+from ._intervals import share_intervals
 
 
 def _numeric_block(df: pd.DataFrame, measures) -> tuple[np.ndarray, list[str]]:
@@ -128,48 +126,6 @@ def _indicators(df: pd.DataFrame, categories) -> tuple[np.ndarray, list[str]]:
     return cols, names
 
 
-def _beta_interval(p, var, n_rows, n_valid, df, level):
-    """Korn-Graubard interval as R ``svyciprop(method="beta")``."""
-    alpha = 1 - level
-    with np.errstate(invalid="ignore", divide="ignore"):
-        n_eff = np.where(var > 0, p * (1 - p) / var, n_valid)
-        ratio = np.where(df >= 1, stats.t.ppf(alpha / 2, np.maximum(n_rows - 1, 1))
-                         / stats.t.ppf(alpha / 2, np.maximum(df, 1)), np.nan)
-        n_eff = n_eff * ratio ** 2
-        low = np.where(p > 0, stats.beta.ppf(alpha / 2, n_eff * p, n_eff * (1 - p) + 1), 0.0)
-        high = np.where(p < 1, stats.beta.ppf(1 - alpha / 2, n_eff * p + 1, n_eff * (1 - p)), 1.0)
-    bad = ~np.isfinite(n_eff)
-    return np.where(bad, np.nan, low), np.where(bad, np.nan, high)
-
-
-def _logit_interval(p, var, df, level):
-    """Wald interval on the logit scale as R ``svyciprop(method="logit")``."""
-    with np.errstate(invalid="ignore", divide="ignore"):
-        se_logit = np.sqrt(var) / (p * (1 - p))
-        low, high = t_interval(np.log(p / (1 - p)), se_logit, df, level)
-        return 1 / (1 + np.exp(-low)), 1 / (1 + np.exp(-high))
-
-
-#: A share's standard error below this is rounding noise of an exact 0 (shares lie in [0, 1]).
-SE_TOLERANCE = 1e-12
-
-
-def _exact_shares(st):
-    """Shares of exactly 0 or 1 with rounding noise in the SE: make them exact.
-
-    Summation order can leave a share of 1 as ``1 - 1e-16`` and its variance
-    as ``(5.6e-17)**2`` instead of 0; the Korn-Graubard interval then loses a
-    bound. Variances below :data:`SE_TOLERANCE` squared become 0, and with
-    them shares within that tolerance of 0 or 1 become exactly 0 or 1.
-    """
-    var = st.variance
-    tiny = np.isfinite(var) & (var < SE_TOLERANCE ** 2)
-    est = st.estimate.copy()
-    est = np.where(tiny & (np.abs(est - 1) < SE_TOLERANCE), 1.0, est)
-    est = np.where(tiny & (np.abs(est) < SE_TOLERANCE), 0.0, est)
-    return replace(st, estimate=est, variance=np.where(tiny, 0.0, var))
-
-
 def survey_shares_by(data, categories, by="district", cluster="school", strata=None,
                      weights=None, lonely_psu="adjust", ci_method="logit",
                      level=0.95, df_rule=None) -> pd.DataFrame:
@@ -215,7 +171,7 @@ def survey_shares_by(data, categories, by="district", cluster="school", strata=N
     interval of a diverging fit (logit); here, with either method,
     :math:`n^*` falls back to the number of pupils with a value, which gives
     the Clopper-Pearson interval ``[0, 1-(alpha/2)^(1/n*)]``. Standard errors
-    below :data:`SE_TOLERANCE` (rounding noise of an exact 0) count as 0.
+    below :data:`analysis.estimation._intervals.SE_TOLERANCE` (rounding noise of an exact 0) count as 0.
 
     References
     ----------
@@ -239,17 +195,7 @@ def survey_shares_by(data, categories, by="district", cluster="school", strata=N
 
 
 def _shares(design, categories, by, ci_method, level):
-    if ci_method not in ("logit", "beta"):
-        raise ValueError(f"ci_method must be 'logit' or 'beta', got {ci_method!r}")
     y, names = _indicators(design.data, categories)
     st, labels = run(design, y, by)
-    st = _exact_shares(st)
-    df = st.df[:, None].astype(float)
-    low, high = _beta_interval(st.estimate, st.variance, st.n_rows[:, None].astype(float),
-                               st.n, df, level)
-    if ci_method == "logit":
-        # the logit of 0 or 1 is undefined: those keep the Clopper-Pearson fallback
-        inside = (st.estimate > 0) & (st.estimate < 1)
-        logit_low, logit_high = _logit_interval(st.estimate, st.variance, df, level)
-        low, high = np.where(inside, logit_low, low), np.where(inside, logit_high, high)
+    st, low, high = share_intervals(st, ci_method, level)
     return tidy(st, labels, by, names, "share", low, high), st, labels, names

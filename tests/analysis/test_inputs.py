@@ -9,7 +9,7 @@ import pytest
 
 from analysis.designs import build_design
 from analysis.estimation import survey_shares_by
-from analysis.estimation.estimates import SE_TOLERANCE
+from analysis.estimation._intervals import SE_TOLERANCE
 from analysis.estimation._frames import as_design, run
 from analysis.estimation.estimates import _indicators
 from analysis.questionnaire import load
