@@ -101,8 +101,12 @@ def report(wave_name: str, out_dir: Path, quiet: bool) -> None:
 
             bar.set_postfix_str(f"{region.name}: region report ({lang})", refresh=False)
             path = out_dir / (_stem(wave.name, region.name, "region-report", lang) + ".pdf")
-            path.write_bytes(region_report_pdf(db.session, region, (
-                result_set.questionnaire_id, result_set.questionnaire_version), lang))
+            try:
+                path.write_bytes(region_report_pdf(db.session, region, (
+                    result_set.questionnaire_id, result_set.questionnaire_version), lang))
+            except LookupError as error:  # e.g. the questionnaire file is not installed
+                click.echo(f"warning: no region report: {error}", err=True)
+                break
             written.append(path)
             bar.update(1)
     for path in written:

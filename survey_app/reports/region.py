@@ -114,7 +114,8 @@ def region_html(session: Session, region: Region, version: tuple[str, str], lang
             content = wave_content(session, result_set, municipality, questionnaire)
             towns.append(report_parts(session, content, lang, trends=False, responses=False))
         if not towns or questionnaire is None:
-            raise LookupError("no released results of this version in the region")
+            raise LookupError("no released results of this version in the region, or its "
+                              "questionnaire file is not installed")
         first = next(iter(result_sets.values()))
         return render_template(
             "reports/region.html", region=region, lang=lang, comparison=comparison,
