@@ -1,7 +1,8 @@
 """``wellbeing report --wave NAME --out DIR``: a wave's reports and data package from the shell.
 
 Writes, for every municipality with released results of the wave, the data
-package (zip) and the wave report PDFs (German and English) into ``DIR``. Like
+package (zip) and the wave report PDFs (German and English) into ``DIR``; for a
+wave run across a region, also the region report (German and English). Like
 the planner pages it reads only the stored, released results.
 """
 
@@ -76,7 +77,9 @@ def report(wave_name: str, out_dir: Path, quiet: bool) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     definition = definition_file(result_set, extra)
     written = []
-    with tqdm(total=len(towns) * (1 + len(languages)), unit="file", disable=quiet,
+    region = wave.region if wave.region_id is not None else None
+    with tqdm(total=len(towns) * (1 + len(languages)) + (len(languages) if region else 0),
+              unit="file", disable=quiet,
               file=sys.stderr, desc=wave.name) as bar:
         for town in towns:
             content = wave_content(db.session, result_set, town, questionnaire)
@@ -93,5 +96,18 @@ def report(wave_name: str, out_dir: Path, quiet: bool) -> None:
                 path.write_bytes(wave_report_pdf(db.session, content, lang))
                 written.append(path)
                 bar.update(1)
+        for lang in languages if region is not None else ():
+            from survey_app.reports.region import region_report_pdf
+
+            bar.set_postfix_str(f"{region.name}: region report ({lang})", refresh=False)
+            path = out_dir / (_stem(wave.name, region.name, "region-report", lang) + ".pdf")
+            try:
+                path.write_bytes(region_report_pdf(db.session, region, (
+                    result_set.questionnaire_id, result_set.questionnaire_version), lang))
+            except LookupError as error:  # e.g. the questionnaire file is not installed
+                click.echo(f"warning: no region report: {error}", err=True)
+                break
+            written.append(path)
+            bar.update(1)
     for path in written:
         click.echo(str(path))

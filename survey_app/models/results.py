@@ -72,6 +72,10 @@ class ResultSet(db.Model):
     #: release of the wave can be protected against differencing with this one
     #: (``survey_app.services.results_counted``).
     counted: Mapped[str | None] = mapped_column(Text)
+    #: JSON: every scale's Cronbach's alpha and McDonald's omega, overall and per language
+    #: (groups below the threshold left out), computed with the estimates from the same
+    #: answers (``survey_app.services.results_reliability``).
+    reliability: Mapped[str | None] = mapped_column(Text)
 
     wave: Mapped["Wave"] = relationship()  # noqa: F821
     estimates: Mapped[list["ResultEstimate"]] = relationship(

@@ -9,5 +9,9 @@ any file (the stored row holds none). The modules:
 - :mod:`.package` writes the data package (CSV, XLSX, SPSS, GeoJSON, the
   definition and its codebook) as a zip;
 - :mod:`.pdf` renders the wave report (HTML and the pages' SVG map through
-  WeasyPrint).
+  WeasyPrint, as tagged PDF/UA-1), with :mod:`.trends` (the city across the
+  earlier comparable waves) and :mod:`.appendix` (stored reliability, item
+  wording);
+- :mod:`.region` renders the region report (municipalities side by side, then
+  each by district); :mod:`.documents` the district and school reports.
 """

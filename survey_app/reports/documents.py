@@ -9,27 +9,14 @@ SVG because WeasyPrint styles an inline SVG only from inside it.
 
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
-
 from flask import render_template
-from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from survey_app.models import District, Municipality, ResultSet
+from survey_app.reports.chart_style import chart_css
 from survey_app.reports.pdf import html_to_pdf
 from survey_app.services import choropleth
 from survey_app.services.profile import build_profile
-
-_CHART_CSS = Path(__file__).resolve().parent.parent / "static" / "staff" / "insights.css"
-
-
-@lru_cache(maxsize=1)
-def chart_css() -> Markup:
-    """The chart rules of the pages' stylesheet, as a ``<style>`` for inside an SVG."""
-    rules = [line for line in _CHART_CSS.read_text(encoding="utf-8").splitlines()
-             if line.startswith("svg.chart ")]
-    return Markup("<style>" + "\n".join(rules).replace("<", "") + "</style>")
 
 
 def district_report_pdf(session: Session, result_set: ResultSet, municipality: Municipality,

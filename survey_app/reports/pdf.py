@@ -1,8 +1,9 @@
 """The wave report as a PDF: HTML and the planner pages' SVG map rendered by WeasyPrint.
 
 The report's maps are drawn from the same :class:`~survey_app.services.overview.Overview`
-as the planner's overview (projection, classes, colour-blind-safe palettes,
-hatching of hidden districts), so a printed map never differs from the page.
+by the same macro (``charts/_map.html``) as the planner's overview, and its trend
+charts by the trend page's macro, so a printed figure never differs from the page.
+Words come from the gettext catalogues (German and English).
 All figures come from the stored results (:mod:`.content`); the key findings
 use the same rule as the needs matrix (:func:`analysis.targeting.worse_than_city`).
 """
@@ -11,14 +12,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask import render_template
+from flask import current_app, render_template
 from flask_babel import force_locale
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from analysis.targeting import measure_directions, worse_than_city
 from survey_app.models import School
+from survey_app.reports.appendix import scale_appendix
+from survey_app.reports.chart_style import chart_css
 from survey_app.reports.content import AREAS, WaveContent
+from survey_app.reports.trends import wave_trends
 from survey_app.services import monitoring
 from survey_app.services.overview import ALPHA, build_overview
 
@@ -105,42 +109,41 @@ def _index_overviews(session: Session, content: WaveContent, lang: str) -> list:
                            content.questionnaire, lang, measure_id=m.id) for m in levels]
 
 
-def _appendix(content: WaveContent, lang: str) -> list[tuple[str, list[tuple[str, str, bool]]]]:
-    """Per scale: its label and its items (code, wording, reverse-coded)."""
-    q = content.questionnaire
-    if q is None:
-        return []
-    out = []
-    for scale in q.scales:
-        items = []
-        for code in scale.items:
-            item = q.item(code)
-            text = item.text.get(lang) or item.text.get("de") or ""
-            items.append((code, text, bool(getattr(item, "reverse", False))))
-        out.append((scale.label.get(lang) or scale.label.get("de") or scale.id, items))
-    return out
-
-
 def report_html(session: Session, content: WaveContent, lang: str) -> str:
     """The wave report as one HTML document (rendered in ``lang``)."""
     with force_locale(lang):
-        sections = _sections(session, content, lang)
-        indices = _index_overviews(session, content, lang)
-        index_ids = [o.measure.id for o in indices]
-        index_findings = _findings(content, index_ids,
-                                   {o.measure.id: o.measure.label for o in indices})
-        return render_template(
-            "reports/wave.html", c=content, rs=content.result_set, lang=lang,
-            sections=sections, indices=indices, index_findings=index_findings,
-            responses=response_rows(session, content), appendix=_appendix(content, lang),
-            threshold=content.result_set.min_group_size)
+        return render_template("reports/wave.html", **report_parts(session, content, lang))
+
+
+def report_parts(session: Session, content: WaveContent, lang: str, *, trends: bool = True,
+                 responses: bool = True) -> dict:
+    """What the wave report shows of one municipality (call inside ``force_locale(lang)``);
+    the region report shows the same parts for each of its municipalities (without trends
+    and the response table, which it gives for the region)."""
+    sections = _sections(session, content, lang)
+    indices = _index_overviews(session, content, lang)
+    index_findings = _findings(content, [o.measure.id for o in indices],
+                               {o.measure.id: o.measure.label for o in indices})
+    return dict(
+        c=content, rs=content.result_set, lang=lang, sections=sections, indices=indices,
+        index_findings=index_findings,
+        responses=response_rows(session, content) if responses else None,
+        trends=wave_trends(session, content, lang, current_app.config.get("QUESTIONNAIRE_DIRS"))
+        if trends else [],
+        appendix_scales=scale_appendix(content.result_set, content.questionnaire, lang),
+        threshold=content.result_set.min_group_size, chart_css=chart_css())
 
 
 def html_to_pdf(html: str) -> bytes:
-    """Render HTML (no external resources: everything is inline) to a tagged PDF."""
+    """Render HTML (no external resources: everything is inline) to an accessible PDF.
+
+    PDF/UA-1 (WeasyPrint's ``pdf_variant``): tagged structure (headings, tables,
+    figures with their text alternatives), the document language from
+    ``<html lang>`` and the title from ``<title>``, shown as the window title.
+    """
     from weasyprint import HTML
 
-    return HTML(string=html, base_url=None).write_pdf(pdf_tags=True)
+    return HTML(string=html, base_url=None).write_pdf(pdf_variant="pdf/ua-1")
 
 
 def wave_report_pdf(session: Session, content: WaveContent, lang: str) -> bytes:

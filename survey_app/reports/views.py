@@ -11,19 +11,22 @@ from __future__ import annotations
 
 import re
 
-from flask import Response, abort, current_app
+from flask import Response, abort, current_app, request
 from flask_babel import force_locale
 
 from survey_app.extensions import db
 from survey_app.models import District
 from survey_app.planner import bp
 from survey_app.planner.views import _questionnaire, _released
+from survey_app.planner_insights.access import region_or_404
 from survey_app.school_results import bp as school_bp
 from survey_app.school_results.views import _school
 from survey_app.reports.content import wave_content
 from survey_app.reports.documents import district_report_pdf, school_report_pdf
 from survey_app.reports.package import definition_file, package_zip
 from survey_app.reports.pdf import wave_report_pdf
+from survey_app.reports.region import region_report_pdf
+from survey_app.services import region_view
 
 
 def _stem(*parts: str) -> str:
@@ -72,6 +75,27 @@ def district_report(wave_id: int, municipality_id: int, district_id: int, lang: 
                                    _questionnaire(result_set), lang)
     return _attachment(body, "application/pdf",
                        _stem(result_set.wave.name, district.name, lang) + ".pdf")
+
+
+@bp.route("/regions/<int:region_id>/report-<lang>.pdf")
+def region_report(region_id: int, lang: str):
+    """The region report (municipalities side by side, each by district) as a PDF, for
+    planners assigned to the region (``?version=QID@VERSION``, default the newest)."""
+    if lang not in ("de", "en"):
+        abort(404)
+    region = region_or_404(region_id)
+    versions = region_view.versions(db.session, region)
+    wanted = request.args.get("version", "")
+    chosen = next((v for v in versions if f"{v[0]}@{v[1]}" == wanted),
+                  versions[0] if versions else None)
+    if chosen is None:
+        abort(404)
+    try:
+        body = region_report_pdf(db.session, region, chosen, lang)
+    except LookupError:
+        abort(404)
+    return _attachment(body, "application/pdf",
+                       _stem(region.name, chosen[0], chosen[1], "report", lang) + ".pdf")
 
 
 @school_bp.route("/<int:school_id>/report-<lang>.pdf")

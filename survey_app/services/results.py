@@ -39,6 +39,7 @@ from survey_app.services.errors import InvalidInput
 from survey_app.services.frames import responses_frame
 from survey_app.services.results_design import enrolment_table, table_design, wave_design  # noqa: F401
 from survey_app.services.results_groups import grouped_tables, table_rows
+from survey_app.services.results_reliability import reliability_json
 from survey_app.services.results_tables import WaveTable, protect, unprotected, wave_pupils
 
 #: Columns of :class:`ResultEstimate` filled from the analysis table.
@@ -187,7 +188,8 @@ def compute_results(session: Session, wave: Wave, questionnaire: Questionnaire, 
         questionnaire_hash=questionnaire.content_hash, min_group_size=min_group_size,
         design=built.name, weighting=weighting, responses=len(frame),
         notes=json.dumps(notes, ensure_ascii=False, default=_plain),
-        counted=results_counted.dump(pupils, [*means, *shares]))
+        counted=results_counted.dump(pupils, [*means, *shares]),
+        reliability=reliability_json(frame, questionnaire, min_group_size))
     session.add(result)
     session.flush()
     if rows:

@@ -1,7 +1,8 @@
 """District polygons (GeoJSON, WGS 84) as SVG paths: one small projection for every map we draw.
 
-Used by the pupil's district question (a map to tap) and by the admin's
-import preview. A city is small, so an equirectangular projection scaled by
+Used by the pupil's district question (a map to tap), the admin's import
+preview and the planner's choropleth maps on the pages and in the printed
+reports (:mod:`survey_app.services.choropleth`). A city is small, so an equirectangular projection scaled by
 the cosine of the middle latitude keeps shapes true enough; nothing is fetched
 from a tile server, so the page works offline and reveals nothing about the
 pupil.
@@ -51,10 +52,15 @@ def polygons(geometry: dict | str | None) -> list[list[list[list[float]]]]:
     if not isinstance(geometry, dict):
         return []
     if geometry.get("type") == "Polygon":
-        return [geometry.get("coordinates") or []]
-    if geometry.get("type") == "MultiPolygon":
-        return list(geometry.get("coordinates") or [])
-    return []
+        found = [geometry.get("coordinates") or []]
+    elif geometry.get("type") == "MultiPolygon":
+        found = list(geometry.get("coordinates") or [])
+    else:
+        return []
+    try:  # numbers only: a malformed file draws nothing rather than failing the page
+        return [[[(float(p[0]), float(p[1])) for p in ring] for ring in poly] for poly in found]
+    except (TypeError, ValueError, IndexError, KeyError):
+        return []
 
 
 def _thin(ring: list[tuple[float, float]], step: float = 1.5) -> list[tuple[float, float]]:

@@ -60,3 +60,32 @@ def planner_client(app, email: str = PLANNER):
     client = app.test_client()
     assert login(client, email).status_code == 302
     return client
+
+
+def assert_accessible_pdf(data: bytes, lang: str, title_part: str) -> None:
+    """The PDF is tagged (PDF/UA-1: a structure tree, marked content) and carries its
+    language and a title that viewers show instead of the file name."""
+    import io
+
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data))
+    root = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in root, "not tagged"
+    assert bool(root["/MarkInfo"]["/Marked"])
+    assert root["/Lang"] == lang
+    assert title_part in (reader.metadata.title or "")
+    assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"])
+    kids = root["/StructTreeRoot"].get_object()["/K"]
+    assert kids, "an empty structure tree"
+
+
+def render_first_pages(data: bytes, folder, pages: int) -> list:
+    """Render the first ``pages`` pages to PNG with pdftoppm (poppler) and return the files."""
+    import subprocess
+
+    pdf = folder / "document.pdf"
+    pdf.write_bytes(data)
+    subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", str(pages), str(pdf),
+                    str(folder / "page")], check=True, timeout=120)
+    return sorted(folder.glob("page-*.png"))

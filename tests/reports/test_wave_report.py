@@ -129,7 +129,7 @@ def test_response_table_shows_no_count_of_a_small_group(app, stored):
     small = [r for r in rows if r.submitted < 40]
     large = [r for r in rows if r.submitted >= 40 and r.enrolled >= 40]
     assert small and large
-    table = re.search(r'id="responses".*?</table>', html, re.S).group(0)
+    table = re.search(r'id="methods-responses".*?</table>', html, re.S).group(0)
     lines = re.findall(r"<tr>(.*?)</tr>", table, re.S)
     for row in small:
         line = next(li for li in lines if re.search(rf'class="num">{row.grade}</td>', li)

@@ -113,6 +113,7 @@ CASES.update({
     "insights.confirm_indicators": [(lambda w: {}, PLANNERS)],
     "insights.region": [(lambda w: {"region_id": w.region_id}, ADMIN)],
     "insights.region_download": [(lambda w: {"region_id": w.region_id, "fmt": "csv"}, ADMIN)],
+    "planner.region_report": [(lambda w: {"region_id": w.region_id, "lang": "de"}, ADMIN)],
     "school_results.index": [(lambda w: {}, SCHOOL_STAFF)],
 })
 for _endpoint in ("insights.needs", "insights.scatter", "insights.trends"):

@@ -1,0 +1,87 @@
+"""Scale reliability stored with a wave's results (the wave report's appendix).
+
+Computed in the same step as the estimates, from the same answers, with the
+analysis library's :func:`analysis.scale_reliability` (alpha and omega checked
+against R ``psych``), and stored as JSON on the result set, so that a report
+reads it and never recomputes: a released wave's reliability is frozen with
+its figures.
+
+Privacy: a language with fewer pupils answering a scale than the threshold is
+left out entirely. Only the whole wave's number of pupils is kept: the
+number of one language is not, because the whole minus the shown languages
+would count the pupils of a hidden one.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from analysis import scale_reliability
+
+
+@dataclass(frozen=True)
+class GroupReliability:
+    """Alpha and omega of one scale in one group (``all`` or a language code)."""
+
+    group: str
+    alpha: float | None
+    omega: float | None
+    n: int | None = None
+    note: str = ""
+
+
+@dataclass
+class ScaleReliability:
+    """One scale: its items' number and its groups, the whole wave first."""
+
+    scale: str
+    n_items: int
+    groups: list[GroupReliability] = field(default_factory=list)
+
+
+def _number(value) -> float | None:
+    if value is None:
+        return None
+    value = float(value)
+    return None if math.isnan(value) else round(value, 6)
+
+
+def reliability_json(frame: pd.DataFrame, questionnaire, min_group_size: int) -> str:
+    """Every scale's alpha and omega, overall and per language, as the JSON to store."""
+    by = "language" if "language" in frame.columns else None
+    result = scale_reliability(frame, questionnaire, by=by, min_n=min_group_size,
+                               errors="coerce")
+    scales: dict[str, dict] = {}
+    for row in result.scales.itertuples(index=False):
+        entry = scales.setdefault(row.scale, {
+            "scale": row.scale, "n_items": len(questionnaire.scale(row.scale).items),
+            "groups": []})
+        if row.suppressed:
+            continue  # a language below the threshold: not shown, not even that it exists
+        group = {"group": str(row.group), "alpha": _number(row.alpha),
+                 "omega": _number(row.omega_total), "note": row.note or ""}
+        if row.group_var == "all":
+            group["n"] = None if pd.isna(row.n) else int(row.n)
+        entry["groups"].append(group)
+    return json.dumps({"by": by, "min_group_size": min_group_size,
+                       "scales": list(scales.values())}, ensure_ascii=False)
+
+
+def stored_reliability(result_set) -> list[ScaleReliability]:
+    """The stored reliability of a result set (empty for results computed before it was kept)."""
+    if not result_set.reliability:
+        return []
+    data = json.loads(result_set.reliability)
+    out = []
+    for entry in data.get("scales", []):
+        scale = ScaleReliability(entry["scale"], entry.get("n_items") or 0)
+        for g in entry.get("groups", []):
+            scale.groups.append(GroupReliability(g["group"], g.get("alpha"), g.get("omega"),
+                                                 g.get("n"), g.get("note", "")))
+        if scale.groups:
+            out.append(scale)
+    return out
