@@ -8,7 +8,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from survey_app.cli.waves import wave_named
+from survey_app.cli._waves import wave_named
 
 
 def register(group: click.Group) -> None:

@@ -10,7 +10,8 @@ instead of failing or duplicating.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Mapping
+from dataclasses import dataclass, field
+from typing import Collection, Mapping
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -138,15 +139,30 @@ def missing_required(questionnaire: Questionnaire, answers: Mapping[str, str],
             if item.required and item.code in shown and item.code not in answers]
 
 
+@dataclass
+class SavedPage:
+    """What a page save leaves: the response's answers and the route through them."""
+
+    answers: dict[str, str]
+    route: navigation.Route
+    #: Required items of the page still unanswered (only asked when the pupil moves on).
+    missing: set[str] = field(default_factory=set)
+
+
 def save_page(session: Session, response_id: int, questionnaire: Questionnaire,
               page_number: int, answers: Mapping[str, str | None], *,
-              language: str | None = None, passed: int | None = None) -> dict[str, str]:
+              language: str | None = None, moving_on: bool = False,
+              mistakes: Collection[str] = ()) -> SavedPage:
     """Store the answers of one page: ``None`` clears an answer.
 
     Answers to items that a display condition hides (now, given these
     answers) are not stored, and earlier answers that became hidden are
-    removed. ``passed`` records that the pupil moved on past that page number
-    (resume starts after it). Returns the response's answers after the save.
+    removed. ``moving_on`` (Next, Send): if every required item of the page
+    is answered and nothing was mistyped (``mistakes``: item codes), the
+    response records that the pupil passed this page (resume starts after
+    it); otherwise :attr:`SavedPage.missing` says what is unanswered. The
+    stored answers are read once, after the response is locked, so the save
+    and everything decided from it see the same answers.
     """
     page = questionnaire.pages[page_number - 1]
     unknown = set(answers) - {item.code for item in page.items}
@@ -166,17 +182,24 @@ def save_page(session: Session, response_id: int, questionnaire: Questionnaire,
             merged.pop(code, None)
         else:
             merged[code] = value
-    shown = visible_items(questionnaire, merged)
-    final = {code: value for code, value in merged.items() if code in shown}
+    route = navigation.route(questionnaire, merged)
+    final = {code: value for code, value in merged.items() if code in route.shown}
     upsert_answers(session, response_id,
                    {code: value for code, value in final.items() if stored.get(code) != value})
     delete_answers(session, response_id, set(stored) - set(final))
     if language:
         response.language = language
-    if passed is not None:
-        response.furthest_page = max(response.furthest_page, passed)
+    saved = SavedPage(final, route)
+    if moving_on:
+        saved.missing = {item.code for item in page.items
+                         if item.required and item.code in route.shown
+                         and item.code not in final} - set(mistakes)
+        if not saved.missing and not mistakes:
+            target = route.after(page_number)
+            response.furthest_page = max(response.furthest_page,
+                                         (target - 1) if target else page_number)
     session.flush()
-    return final
+    return saved
 
 
 def submit(session: Session, response_id: int, questionnaire: Questionnaire,
