@@ -75,14 +75,16 @@ def verify(url: str, records: list, env: dict) -> dict:
     script = (
         "import json, sys\n"
         "from sqlalchemy import create_engine, text\n"
+        "from survey_app import create_app\n"
         "from survey_app.config import database_url\n"
         "from survey_app.services.access_codes import code_hash\n"
         "records = json.load(sys.stdin)\n"
+        "with create_app().app_context():  # codes are stored keyed with the app's key\n"
+        "    hashes = {code_hash(r['code']): r for r in records}\n"
         "engine = create_engine(database_url(sys.argv[1], '.'))\n"
         "out = {'lost': 0, 'changed': 0, 'extra': 0, 'duplicated': 0, 'submits_missing': 0,\n"
         "       'integrity': []}\n"
         "with engine.connect() as c:\n"
-        "    hashes = {code_hash(r['code']): r for r in records}\n"
         "    rows = c.execute(text('SELECT a.code_hash, r.id, r.status FROM access_code a '\n"
         "                          'JOIN response r ON r.access_code_id = a.id')).all()\n"
         "    by_hash = {}\n"
@@ -125,5 +127,7 @@ def verify(url: str, records: list, env: dict) -> dict:
     payload = json.dumps([{"code": r.code, "answers": r.answers, "submitted": r.submitted}
                           for r in records])
     result = subprocess.run([sys.executable, "-c", script, url], env=env, input=payload,
-                            check=True, capture_output=True, text=True, timeout=600)
-    return json.loads(result.stdout)
+                            capture_output=True, text=True, timeout=600)
+    if result.returncode:
+        raise RuntimeError(f"the check failed:\n{result.stderr[-3000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])

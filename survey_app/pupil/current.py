@@ -12,7 +12,7 @@ import re
 
 from flask import current_app, session, url_for
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from analysis.questionnaire import Questionnaire
 from survey_app.extensions import db
@@ -43,6 +43,11 @@ class Survey:
     questionnaire: Questionnaire
 
 
+#: Every pupil request starts here: the response and its wave in one query, built once.
+_SURVEY = select(Response, Wave).join(Wave, Wave.id == Response.wave_id).where(
+    Response.id == bindparam("response_id"))
+
+
 def current_language() -> str:
     """The interface language the pupil chose (German until they choose)."""
     return select_locale()
@@ -58,9 +63,7 @@ def load_survey() -> Survey | None:
     response_id = session.get("response_id")
     if not isinstance(response_id, int):
         return None
-    row = db.session.execute(  # one query for both: every pupil request starts here
-        select(Response, Wave).join(Wave, Wave.id == Response.wave_id)
-        .where(Response.id == response_id)).one_or_none()
+    row = db.session.execute(_SURVEY, {"response_id": response_id}).one_or_none()
     if row is None:
         return None
     response, wave = row

@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Collection, Mapping
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from analysis.questionnaire import Questionnaire
@@ -61,12 +61,22 @@ class MissingAnswers(Exception):
         self.page, self.codes = page, codes
 
 
+#: The statements of every save, built once: building a SQLAlchemy statement costs more
+#: Python than running it (the compiled form is cached either way).
+_LOCK = {model: select(model).where(model.id == bindparam("row_id")).with_for_update()
+         .execution_options(populate_existing=True) for model in (AccessCode, Response)}
+_STILL_OPEN = (
+    select(AccessCode.state, SchoolClass.state, Wave.state, Wave.opens_on, Wave.closes_on)
+    .join(SchoolClass, SchoolClass.id == AccessCode.class_id)
+    .join(Wave, Wave.id == SchoolClass.wave_id)
+    .where(AccessCode.id == bindparam("code_id"))
+    .with_for_update(of=AccessCode)
+)
+
+
 def _locked(session: Session, model, row_id: int):
     """Re-read a row with a write lock (FOR UPDATE; SQLite: the database lock)."""
-    return session.scalars(
-        select(model).where(model.id == row_id).with_for_update()
-        .execution_options(populate_existing=True)
-    ).one_or_none()
+    return session.scalars(_LOCK[model], {"row_id": row_id}).one_or_none()
 
 
 def _still_open(session: Session, response: Response, today: dt.date | None = None) -> None:
@@ -79,13 +89,7 @@ def _still_open(session: Session, response: Response, today: dt.date | None = No
     Raises :class:`SurveyClosed`.
     """
     today = today or dt.date.today()
-    row = session.execute(
-        select(AccessCode.state, SchoolClass.state, Wave.state, Wave.opens_on, Wave.closes_on)
-        .join(SchoolClass, SchoolClass.id == AccessCode.class_id)
-        .join(Wave, Wave.id == SchoolClass.wave_id)
-        .where(AccessCode.id == response.access_code_id)
-        .with_for_update(of=AccessCode)
-    ).one_or_none()
+    row = session.execute(_STILL_OPEN, {"code_id": response.access_code_id}).one_or_none()
     if row is None or row[0] == "void":
         raise SurveyClosed("void")
     _code, class_state, wave_state, opens_on, closes_on = row

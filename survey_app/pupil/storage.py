@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Mapping
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -39,11 +39,14 @@ def lock_for_writing(session: Session) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+#: Built once (building a statement costs more Python than running its cached compiled form).
+_ANSWERS = select(Answer.item_code, Answer.value).where(
+    Answer.response_id == bindparam("response_id"))
+
+
 def stored_answers(session: Session, response_id: int) -> dict[str, str]:
     """``{item code: value}`` of every stored answer of a response."""
-    rows = session.execute(
-        select(Answer.item_code, Answer.value).where(Answer.response_id == response_id)
-    )
+    rows = session.execute(_ANSWERS, {"response_id": response_id})
     return {code: value for code, value in rows}
 
 
