@@ -108,6 +108,10 @@ def run_database(kind: str, options) -> dict:
                     if error:
                         errors.append(error)
             figures["rss_mb"].append((f"after {len(records)} pupils", server.worker_rss_mb()))
+            if options.rounds > 1:  # a long memory run can be read while it goes on
+                print(f"{kind}: worker resident memory {figures['rss_mb'][-1][0]}: "
+                      + ", ".join(f"{mb:.0f}" for mb in figures["rss_mb"][-1][1]) + " MiB, "
+                      f"{time.monotonic() - began:.0f} s for the round", flush=True)
         server.stop()
         log = (folder / "server.log").read_text(errors="replace")
         figures.update({
