@@ -2,7 +2,8 @@
 
 They take plain arguments (never the request), change rows and flush; the
 view commits once. Every write path first calls
-:func:`~survey_app.pupil.storage.lock_for_writing` and locks the row it changes,
+:func:`~survey_app.pupil.storage.lock_for_writing` and locks the row it changes
+(:mod:`survey_app.pupil.write_guard`),
 so that double clicks, two tabs and two devices with one code are serialised
 instead of failing or duplicating.
 """
@@ -13,11 +14,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Collection, Mapping
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from analysis.questionnaire import Questionnaire
-from survey_app.models import AccessCode, Response, SchoolClass, Wave
+from survey_app.models import AccessCode, Response
 from survey_app.pupil import navigation
 from survey_app.pupil.conditions import visible_items
 from survey_app.pupil.storage import (
@@ -26,6 +27,7 @@ from survey_app.pupil.storage import (
     stored_answers,
     upsert_answers,
 )
+from survey_app.pupil.write_guard import locked, still_open
 from survey_app.services.access_codes import find_code
 
 
@@ -41,60 +43,12 @@ class AlreadySubmitted(Exception):
     """The response was submitted; it cannot be changed any more."""
 
 
-class SurveyClosed(Exception):
-    """The code was voided, or its class or wave closed, after the pupil started.
-
-    ``reason`` is a key of :data:`survey_app.pupil.messages.REFUSALS`
-    (``void`` or ``closed``). Nothing of the refused save or submit is written.
-    """
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
 class MissingAnswers(Exception):
     """Required questions are unanswered; ``page`` is the first page with one."""
 
     def __init__(self, page: int, codes: list[str]) -> None:
         super().__init__(f"required items unanswered: {', '.join(codes)}")
         self.page, self.codes = page, codes
-
-
-#: The statements of every save, built once: building a SQLAlchemy statement costs more
-#: Python than running it (the compiled form is cached either way).
-_LOCK = {model: select(model).where(model.id == bindparam("row_id")).with_for_update()
-         .execution_options(populate_existing=True) for model in (AccessCode, Response)}
-_STILL_OPEN = (
-    select(AccessCode.state, SchoolClass.state, Wave.state, Wave.opens_on, Wave.closes_on)
-    .join(SchoolClass, SchoolClass.id == AccessCode.class_id)
-    .join(Wave, Wave.id == SchoolClass.wave_id)
-    .where(AccessCode.id == bindparam("code_id"))
-    .with_for_update(of=AccessCode)
-)
-
-
-def _locked(session: Session, model, row_id: int):
-    """Re-read a row with a write lock (FOR UPDATE; SQLite: the database lock)."""
-    return session.scalars(_LOCK[model], {"row_id": row_id}).one_or_none()
-
-
-def _still_open(session: Session, response: Response, today: dt.date | None = None) -> None:
-    """Refuse a write unless the response's code, class and wave still accept answers.
-
-    Called after the response row is locked, inside the transaction that then
-    writes, so a close or a void committed before this point is always seen;
-    on PostgreSQL the code row is locked too (``FOR UPDATE OF access_code``),
-    so a void waits for the save or the save waits for the void. One query.
-    Raises :class:`SurveyClosed`.
-    """
-    today = today or dt.date.today()
-    row = session.execute(_STILL_OPEN, {"code_id": response.access_code_id}).one_or_none()
-    if row is None or row[0] == "void":
-        raise SurveyClosed("void")
-    _code, class_state, wave_state, opens_on, closes_on = row
-    if class_state != "open" or wave_state != "open" or not opens_on <= today <= closes_on:
-        raise SurveyClosed("closed")
 
 
 def start_or_resume(session: Session, typed_code: str, language: str,
@@ -108,7 +62,7 @@ def start_or_resume(session: Session, typed_code: str, language: str,
     today = today or dt.date.today()
     lock_for_writing(session)
     found = find_code(session, typed_code)
-    code = _locked(session, AccessCode, found.id) if found is not None else None
+    code = locked(session, AccessCode, found.id) if found is not None else None
     if code is None:
         raise StartRefused("unknown")
     if code.state == "submitted":
@@ -173,12 +127,12 @@ def save_page(session: Session, response_id: int, questionnaire: Questionnaire,
     if unknown:
         raise ValueError(f"not items of page {page.id}: {sorted(unknown)}")
     lock_for_writing(session)
-    response = _locked(session, Response, response_id)
+    response = locked(session, Response, response_id)
     if response is None:
         raise LookupError(f"no response {response_id}")
     if response.status == "submitted":
         raise AlreadySubmitted()
-    _still_open(session, response)
+    still_open(session, response)
     stored = stored_answers(session, response_id)
     merged = dict(stored)
     for code, value in answers.items():
@@ -210,12 +164,12 @@ def submit(session: Session, response_id: int, questionnaire: Questionnaire,
            today: dt.date | None = None) -> Response:
     """Mark the response submitted and its code used; submitting again changes nothing."""
     lock_for_writing(session)
-    response = _locked(session, Response, response_id)
+    response = locked(session, Response, response_id)
     if response is None:
         raise LookupError(f"no response {response_id}")
     if response.status == "submitted":
         return response
-    _still_open(session, response, today)
+    still_open(session, response, today)
     answers = stored_answers(session, response_id)
     missing = missing_required(questionnaire, answers)
     if missing:
@@ -224,7 +178,7 @@ def submit(session: Session, response_id: int, questionnaire: Questionnaire,
     response.status = "submitted"
     response.submitted_on = max(today, response.started_on)
     response.furthest_page = len(questionnaire.pages)
-    code = _locked(session, AccessCode, response.access_code_id)  # locked by _still_open
+    code = locked(session, AccessCode, response.access_code_id)  # locked by still_open
     code.state = "submitted"
     session.flush()
     return response

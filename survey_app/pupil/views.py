@@ -28,13 +28,13 @@ from survey_app.pupil.services import (
     AlreadySubmitted,
     MissingAnswers,
     StartRefused,
-    SurveyClosed,
     resume_page,
     save_page,
     start_or_resume,
     submit,
 )
 from survey_app.pupil.storage import stored_answers
+from survey_app.pupil.write_guard import SurveyClosed
 from survey_app.pupil.texts import LANGUAGES
 
 
