@@ -10,8 +10,13 @@ mean time per request of
 * ``save``: POST of that page with every item answered and "Next",
 * ``bare``: GET of the pause page (a template, no database), as the floor,
 
-(wall time, CPU time, Python function calls) and the ratio of each to ``bare``, then (``--profile``) cProfile's top
-functions by cumulative time for view and save.
+(wall time, CPU time, Python function calls) and the ratio of each to ``bare``,
+next to the same figures measured before the pupil path was trimmed (commit
+``daeb314``, :data:`BEFORE`), then (``--profile``) cProfile's top functions by
+cumulative time (``SORT=tottime`` to sort otherwise) for view and save.
+
+Function calls do not depend on the machine's load, so they compare across
+runs; milliseconds do not, hence the ratio to ``bare`` of this run.
 
 Run: ``python bench/profile_page.py [--repeat N] [--page K] [--profile]``
 (SQLite in a temporary folder; ``--database-url`` for PostgreSQL).
@@ -22,6 +27,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
+import os
 import pstats
 import re
 import sys
@@ -40,7 +46,10 @@ from survey_app.demo.seed import ensure_demo_city  # noqa: E402
 from survey_app.extensions import db  # noqa: E402
 from survey_app.services.access_codes import generate_codes  # noqa: E402
 
-SORT = "cumulative"
+SORT = os.environ.get("SORT", "cumulative")
+#: ``(ms CPU, function calls)`` per request of page 3 on SQLite before the pupil path was
+#: trimmed (commit daeb314; this script, 2026-12-06, shared 2-core AMD EPYC, load ~4).
+BEFORE = {"bare": (1.13, 4041), "view": (4.28, 19631), "save": (5.12, 8192)}
 _HIDDEN = re.compile(r'name="(csrf_token|response_token|page_id)" type="hidden" value="([^"]*)"')
 
 
@@ -154,6 +163,12 @@ def main(argv=None) -> None:
             print(f"{name:>5}: {wall * 1000:7.2f} ms wall, {cpu * 1000:6.2f} ms CPU, "
                   f"{calls:8.0f} function calls per request "
                   f"({cpu / results['bare'][1]:4.1f}x bare CPU)")
+        if args.page == 3:
+            print("before the trim (daeb314): " + "; ".join(
+                f"{name} {ms:.2f} ms CPU, {calls} calls ({ms / BEFORE['bare'][0]:.1f}x bare)"
+                for name, (ms, calls) in BEFORE.items()))
+            print("function calls now / before: " + ", ".join(
+                f"{name} {results[name][2] / BEFORE[name][1]:.2f}" for name in ("view", "save")))
         if args.profile:
             for name, call in (("view", view), ("save", save)):
                 profiler = cProfile.Profile()

@@ -10,6 +10,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from survey_app.cli._waves import wave_named
+
 
 def register(group: click.Group) -> None:
     """Add the ``export`` group to ``wellbeing``."""
@@ -29,18 +31,6 @@ def _output_checked(out: str) -> None:
     except ValueError as error:
         raise click.ClickException(str(error)) from None
 
-
-def _wave(wave_name: str):
-    from sqlalchemy import select
-
-    from survey_app.extensions import db
-    from survey_app.models import Wave
-
-    wave = db.session.scalar(select(Wave).where(Wave.name == wave_name))
-    if wave is None:
-        names = ", ".join(db.session.scalars(select(Wave.name).order_by(Wave.name))) or "none"
-        raise click.ClickException(f"no wave named {wave_name!r} (waves: {names})")
-    return wave
 
 
 @export.command("responses")
@@ -72,7 +62,7 @@ def export_responses(wave_name: str, out: str, include_text: bool, min_progress:
     from survey_app.services.frames import SUBMITTED_COLUMN, responses_frame
 
     _output_checked(out)
-    wave = _wave(wave_name)
+    wave = wave_named(wave_name)
     try:
         questionnaire = questionnaires.find(
             wave.questionnaire_id, wave.questionnaire_version, wave.questionnaire_hash,
@@ -110,7 +100,7 @@ def export_enrolment(wave_name: str, out: str) -> None:
     from survey_app.services.frames import enrolment_frame
 
     _output_checked(out)
-    wave = _wave(wave_name)
+    wave = wave_named(wave_name)
     frame = enrolment_frame(db.session, wave)
     write_table(frame, out)
     unknown = db.session.scalar(select(func.count()).select_from(SchoolClass).where(

@@ -12,6 +12,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from survey_app.cli._waves import wave_named
+
 
 def register(group: click.Group) -> None:
     """Add the ``results`` group to ``wellbeing``."""
@@ -22,18 +24,6 @@ def register(group: click.Group) -> None:
 def results() -> None:
     """A wave's results for the planner pages."""
 
-
-def _wave(name: str):
-    from sqlalchemy import select
-
-    from survey_app.extensions import db
-    from survey_app.models import Wave
-
-    wave = db.session.scalar(select(Wave).where(Wave.name == name))
-    if wave is None:
-        names = ", ".join(db.session.scalars(select(Wave.name).order_by(Wave.name))) or "none"
-        raise click.ClickException(f"no wave named {name!r} (waves: {names})")
-    return wave
 
 
 @results.command("compute")
@@ -48,7 +38,7 @@ def compute(wave_name: str, quiet: bool) -> None:
     from survey_app.services.errors import InvalidInput
     from survey_app.services.results import compute_wave
 
-    wave = _wave(wave_name)
+    wave = wave_named(wave_name)
     bar = tqdm(total=None, unit="step", disable=quiet, file=sys.stderr,
                desc=wave.name)
 
@@ -84,7 +74,7 @@ def release(wave_name: str) -> None:
     from survey_app.services.errors import InvalidInput
     from survey_app.services.results import draft, release_results
 
-    wave = _wave(wave_name)
+    wave = wave_named(wave_name)
     pending = draft(db.session, wave.id)
     if pending is None:
         raise click.ClickException(f"{wave.name} has no draft results; run "

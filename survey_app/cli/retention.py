@@ -8,6 +8,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from survey_app.cli._waves import wave_named
+
 
 def register(group: click.Group) -> None:
     """Add the ``retention`` command to ``wellbeing``."""
@@ -28,17 +30,11 @@ def retention(wave_name: str, archive: Path, yes: bool) -> None:
     Refused while the wave is open, and unless ARCHIVE is the wave's complete
     export. Irreversible; recorded in the audit log.
     """
-    from sqlalchemy import select
-
     from survey_app.extensions import db
-    from survey_app.models import Wave
     from survey_app.services import questionnaires
     from survey_app.services.retention import RetentionRefused, delete_raw_answers
 
-    wave = db.session.scalar(select(Wave).where(Wave.name == wave_name))
-    if wave is None:
-        names = ", ".join(db.session.scalars(select(Wave.name).order_by(Wave.name))) or "none"
-        raise click.ClickException(f"no wave named {wave_name!r} (waves: {names})")
+    wave = wave_named(wave_name)
     try:
         questionnaire = questionnaires.find(
             wave.questionnaire_id, wave.questionnaire_version, wave.questionnaire_hash,

@@ -12,15 +12,17 @@ import re
 
 from flask import current_app, session, url_for
 from markupsafe import Markup
+from sqlalchemy import bindparam, select
 
 from analysis.questionnaire import Questionnaire
 from survey_app.extensions import db
 from survey_app.i18n import select_locale
 from survey_app.models import Response, Wave
 from survey_app.pupil.districts import district_choices, district_map, wave_districts
-from survey_app.pupil.conditions import visible_items
 from survey_app.pupil.form_builder import PREFIX, page_form
-from survey_app.pupil.navigation import next_page, previous_page
+from survey_app.pupil.layout import layout
+from survey_app.pupil.navigation import Route
+from survey_app.pupil.rendered import rendered_choices
 from survey_app.services import questionnaires
 
 
@@ -41,6 +43,11 @@ class Survey:
     questionnaire: Questionnaire
 
 
+#: Every pupil request starts here: the response and its wave in one query, built once.
+_SURVEY = select(Response, Wave).join(Wave, Wave.id == Response.wave_id).where(
+    Response.id == bindparam("response_id"))
+
+
 def current_language() -> str:
     """The interface language the pupil chose (German until they choose)."""
     return select_locale()
@@ -56,10 +63,10 @@ def load_survey() -> Survey | None:
     response_id = session.get("response_id")
     if not isinstance(response_id, int):
         return None
-    response = db.session.get(Response, response_id)
-    if response is None:
+    row = db.session.execute(_SURVEY, {"response_id": response_id}).one_or_none()
+    if row is None:
         return None
-    wave = db.session.get(Wave, response.wave_id)
+    response, wave = row
     questionnaire = questionnaires.find(
         wave.questionnaire_id, wave.questionnaire_version, wave.questionnaire_hash,
         current_app.config.get("QUESTIONNAIRE_DIRS"),
@@ -67,15 +74,11 @@ def load_survey() -> Survey | None:
     return Survey(response, wave, questionnaire)
 
 
-def needs_districts(page) -> bool:
-    """Whether a page asks for the district (so the wave's list must be read)."""
-    return any(item.type == "wave_list" for item in page.items)
-
-
 def page_form_class(survey: Survey, number: int, with_map: bool = False):
     """The form class of page ``number`` in the pupil's language, and (to show it) the map."""
     page = survey.questionnaire.pages[number - 1]
-    districts = wave_districts(db.session, survey.wave) if needs_districts(page) else []
+    needs_districts = layout(survey.questionnaire).page_districts[number - 1]
+    districts = wave_districts(db.session, survey.wave) if needs_districts else []
     form_class = page_form(survey.questionnaire, page, current_language(),
                                  district_choices(districts))
     return form_class, (district_map(districts) if districts and with_map else None)
@@ -112,10 +115,11 @@ def condition_stylesheet(questionnaire: Questionnaire) -> str:
     return "\n".join(rule for rule in rules if rule) + "\n"
 
 
-def page_context(survey: Survey, number: int, answers: dict[str, str],
+def page_context(survey: Survey, number: int, answers: dict[str, str], route: Route,
                  missing: set[str], mistakes: dict[str, tuple[str, str]] | None = None) -> dict:
     """Everything ``pupil/page.html`` needs to show page ``number``.
 
+    ``route`` is the way through the questionnaire for ``answers``.
     ``mistakes`` (``{item code: (message, typed text)}``) are numbers the
     pupil mistyped: shown again as typed, with the message beside them.
     """
@@ -127,22 +131,22 @@ def page_context(survey: Survey, number: int, answers: dict[str, str],
                       page_id=page.id)
     for code, (message, typed) in (mistakes or {}).items():
         form[PREFIX + code].mistake, form[PREFIX + code].typed = message, typed
-    shown = visible_items(questionnaire, answers)
     on_page = {item.code for item in page.items}
     return {
         "form": form,
+        "choices": rendered_choices(form, current_language()),
         "page": page,
         "number": number,
         "total": len(questionnaire.pages),
         "questionnaire": questionnaire,
         "district_map": map_,
         "hidden": {item.code for item in page.items
-                   if item.code not in shown and not (
+                   if item.code not in route.shown and not (
                        item.show_if and item.show_if.item in on_page)},
         "condition_css": url_for("pupil.condition_styles", v=questionnaire.content_hash[:16])
-        if condition_css(page) else None,
+        if layout(questionnaire).page_styled[number - 1] else None,
         "missing": missing,
         "mistakes": [(form[PREFIX + code].label.text, code) for code in (mistakes or {})],
-        "is_last": next_page(questionnaire, answers, number) is None,
-        "has_previous": previous_page(questionnaire, answers, number) is not None,
+        "is_last": route.after(number) is None,
+        "has_previous": route.before(number) is not None,
     }

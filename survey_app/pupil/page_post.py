@@ -5,7 +5,10 @@ anything is written, so a tampered post stores nothing. The checks, in order:
 the page exists and was reached, the post belongs to the session's response
 and to this page, every field is one of the page's, no field is sent twice,
 every value is valid for its item, and the button pressed is one the page
-has.
+has. Nothing is read from the database here: the stored answers are read
+once, under the write lock, by :func:`~survey_app.pupil.services.save_page`
+(so "send" from a page that is not the last is refused by the view once it
+knows them, before anything is committed).
 """
 
 from __future__ import annotations
@@ -15,11 +18,8 @@ from dataclasses import dataclass, field
 from flask import request
 from flask_babel import gettext as _
 
-from survey_app.extensions import db
 from survey_app.pupil.current import Survey, Tampered, page_form_class
 from survey_app.pupil.form_builder import PREFIX
-from survey_app.pupil.navigation import next_page
-from survey_app.pupil.storage import stored_answers
 from survey_app.pupil.texts import LANGUAGES
 
 _CONTROL_FIELDS = {"csrf_token", "response_token", "page_id", "action"}
@@ -30,7 +30,6 @@ class PagePost:
     """A valid post: the page's answers (``None`` = no answer) and what to do next."""
 
     answers: dict[str, str | None]
-    merged: dict[str, str]  # every stored answer, overlaid with this page's
     action: str
     language: str | None = None
     cleared: str | None = None
@@ -87,13 +86,7 @@ def read_page_post(survey: Survey, number: int) -> PagePost:
                              problems="; ".join(problems[:5])))
     answers = {code: value for code, value in form.answers().items() if code not in mistakes}
     action = form.action.data or "next"
-    merged = {**stored_answers(db.session, survey.response.id)}
-    for code, value in answers.items():
-        if value is None:
-            merged.pop(code, None)
-        else:
-            merged[code] = value
-    post = PagePost(answers=answers, merged=merged, action=action, mistakes=mistakes)
+    post = PagePost(answers=answers, action=action, mistakes=mistakes)
     kind, _sep, target = action.partition(":")
     if kind == "lang":
         if target not in LANGUAGES:
@@ -105,7 +98,4 @@ def read_page_post(survey: Survey, number: int) -> PagePost:
         post.action, post.cleared = "clear", target
         mistakes.pop(target, None)
         answers[target] = None
-        merged.pop(target, None)
-    elif kind == "submit" and next_page(questionnaire, merged, number) is not None:
-        raise Tampered(_("The survey can only be sent from its last page."))
     return post

@@ -2,7 +2,8 @@
 
 They take plain arguments (never the request), change rows and flush; the
 view commits once. Every write path first calls
-:func:`~survey_app.pupil.storage.lock_for_writing` and locks the row it changes,
+:func:`~survey_app.pupil.storage.lock_for_writing` and locks the row it changes
+(:mod:`survey_app.pupil.write_guard`),
 so that double clicks, two tabs and two devices with one code are serialised
 instead of failing or duplicating.
 """
@@ -10,13 +11,14 @@ instead of failing or duplicating.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Mapping
+from dataclasses import dataclass, field
+from typing import Collection, Mapping
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from analysis.questionnaire import Questionnaire
-from survey_app.models import AccessCode, Response, SchoolClass, Wave
+from survey_app.models import AccessCode, Response
 from survey_app.pupil import navigation
 from survey_app.pupil.conditions import visible_items
 from survey_app.pupil.storage import (
@@ -25,6 +27,7 @@ from survey_app.pupil.storage import (
     stored_answers,
     upsert_answers,
 )
+from survey_app.pupil.write_guard import locked, still_open
 from survey_app.services.access_codes import find_code
 
 
@@ -40,56 +43,12 @@ class AlreadySubmitted(Exception):
     """The response was submitted; it cannot be changed any more."""
 
 
-class SurveyClosed(Exception):
-    """The code was voided, or its class or wave closed, after the pupil started.
-
-    ``reason`` is a key of :data:`survey_app.pupil.messages.REFUSALS`
-    (``void`` or ``closed``). Nothing of the refused save or submit is written.
-    """
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
 class MissingAnswers(Exception):
     """Required questions are unanswered; ``page`` is the first page with one."""
 
     def __init__(self, page: int, codes: list[str]) -> None:
         super().__init__(f"required items unanswered: {', '.join(codes)}")
         self.page, self.codes = page, codes
-
-
-def _locked(session: Session, model, row_id: int):
-    """Re-read a row with a write lock (FOR UPDATE; SQLite: the database lock)."""
-    return session.scalars(
-        select(model).where(model.id == row_id).with_for_update()
-        .execution_options(populate_existing=True)
-    ).one_or_none()
-
-
-def _still_open(session: Session, response: Response, today: dt.date | None = None) -> None:
-    """Refuse a write unless the response's code, class and wave still accept answers.
-
-    Called after the response row is locked, inside the transaction that then
-    writes, so a close or a void committed before this point is always seen;
-    on PostgreSQL the code row is locked too (``FOR UPDATE OF access_code``),
-    so a void waits for the save or the save waits for the void. One query.
-    Raises :class:`SurveyClosed`.
-    """
-    today = today or dt.date.today()
-    row = session.execute(
-        select(AccessCode.state, SchoolClass.state, Wave.state, Wave.opens_on, Wave.closes_on)
-        .join(SchoolClass, SchoolClass.id == AccessCode.class_id)
-        .join(Wave, Wave.id == SchoolClass.wave_id)
-        .where(AccessCode.id == response.access_code_id)
-        .with_for_update(of=AccessCode)
-    ).one_or_none()
-    if row is None or row[0] == "void":
-        raise SurveyClosed("void")
-    _code, class_state, wave_state, opens_on, closes_on = row
-    if class_state != "open" or wave_state != "open" or not opens_on <= today <= closes_on:
-        raise SurveyClosed("closed")
 
 
 def start_or_resume(session: Session, typed_code: str, language: str,
@@ -103,7 +62,7 @@ def start_or_resume(session: Session, typed_code: str, language: str,
     today = today or dt.date.today()
     lock_for_writing(session)
     found = find_code(session, typed_code)
-    code = _locked(session, AccessCode, found.id) if found is not None else None
+    code = locked(session, AccessCode, found.id) if found is not None else None
     if code is None:
         raise StartRefused("unknown")
     if code.state == "submitted":
@@ -138,27 +97,42 @@ def missing_required(questionnaire: Questionnaire, answers: Mapping[str, str],
             if item.required and item.code in shown and item.code not in answers]
 
 
+@dataclass
+class SavedPage:
+    """What a page save leaves: the response's answers and the route through them."""
+
+    answers: dict[str, str]
+    route: navigation.Route
+    #: Required items of the page still unanswered (only asked when the pupil moves on).
+    missing: set[str] = field(default_factory=set)
+
+
 def save_page(session: Session, response_id: int, questionnaire: Questionnaire,
               page_number: int, answers: Mapping[str, str | None], *,
-              language: str | None = None, passed: int | None = None) -> dict[str, str]:
+              language: str | None = None, moving_on: bool = False,
+              mistakes: Collection[str] = ()) -> SavedPage:
     """Store the answers of one page: ``None`` clears an answer.
 
     Answers to items that a display condition hides (now, given these
     answers) are not stored, and earlier answers that became hidden are
-    removed. ``passed`` records that the pupil moved on past that page number
-    (resume starts after it). Returns the response's answers after the save.
+    removed. ``moving_on`` (Next, Send): if every required item of the page
+    is answered and nothing was mistyped (``mistakes``: item codes), the
+    response records that the pupil passed this page (resume starts after
+    it); otherwise :attr:`SavedPage.missing` says what is unanswered. The
+    stored answers are read once, after the response is locked, so the save
+    and everything decided from it see the same answers.
     """
     page = questionnaire.pages[page_number - 1]
     unknown = set(answers) - {item.code for item in page.items}
     if unknown:
         raise ValueError(f"not items of page {page.id}: {sorted(unknown)}")
     lock_for_writing(session)
-    response = _locked(session, Response, response_id)
+    response = locked(session, Response, response_id)
     if response is None:
         raise LookupError(f"no response {response_id}")
     if response.status == "submitted":
         raise AlreadySubmitted()
-    _still_open(session, response)
+    still_open(session, response)
     stored = stored_answers(session, response_id)
     merged = dict(stored)
     for code, value in answers.items():
@@ -166,29 +140,36 @@ def save_page(session: Session, response_id: int, questionnaire: Questionnaire,
             merged.pop(code, None)
         else:
             merged[code] = value
-    shown = visible_items(questionnaire, merged)
-    final = {code: value for code, value in merged.items() if code in shown}
+    route = navigation.route(questionnaire, merged)
+    final = {code: value for code, value in merged.items() if code in route.shown}
     upsert_answers(session, response_id,
                    {code: value for code, value in final.items() if stored.get(code) != value})
     delete_answers(session, response_id, set(stored) - set(final))
     if language:
         response.language = language
-    if passed is not None:
-        response.furthest_page = max(response.furthest_page, passed)
+    saved = SavedPage(final, route)
+    if moving_on:
+        saved.missing = {item.code for item in page.items
+                         if item.required and item.code in route.shown
+                         and item.code not in final} - set(mistakes)
+        if not saved.missing and not mistakes:
+            target = route.after(page_number)
+            response.furthest_page = max(response.furthest_page,
+                                         (target - 1) if target else page_number)
     session.flush()
-    return final
+    return saved
 
 
 def submit(session: Session, response_id: int, questionnaire: Questionnaire,
            today: dt.date | None = None) -> Response:
     """Mark the response submitted and its code used; submitting again changes nothing."""
     lock_for_writing(session)
-    response = _locked(session, Response, response_id)
+    response = locked(session, Response, response_id)
     if response is None:
         raise LookupError(f"no response {response_id}")
     if response.status == "submitted":
         return response
-    _still_open(session, response, today)
+    still_open(session, response, today)
     answers = stored_answers(session, response_id)
     missing = missing_required(questionnaire, answers)
     if missing:
@@ -197,7 +178,7 @@ def submit(session: Session, response_id: int, questionnaire: Questionnaire,
     response.status = "submitted"
     response.submitted_on = max(today, response.started_on)
     response.furthest_page = len(questionnaire.pages)
-    code = _locked(session, AccessCode, response.access_code_id)  # locked by _still_open
+    code = locked(session, AccessCode, response.access_code_id)  # locked by still_open
     code.state = "submitted"
     session.flush()
     return response

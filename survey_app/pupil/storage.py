@@ -9,6 +9,11 @@ Two mechanisms work together:
   with ``BEGIN IMMEDIATE``, which waits its turn. On PostgreSQL the row being
   changed (a response or an access code) is locked with ``SELECT ... FOR
   UPDATE``, so two saves of one response run one after the other.
+  Within one server process the SQLite writers also queue on a lock of the
+  process (:data:`_SQLITE_WRITER`), so only one thread per process polls for
+  the database's lock: SQLite's busy handler is not fair, and with every
+  thread of every worker polling, a writer could wait past ``busy_timeout``
+  under load ("database is locked" in the benchmark, issue 12).
 * :func:`upsert_answers` inserts or updates each answer in one statement
   (``ON CONFLICT (response_id, item_code) DO UPDATE``), so even without the
   lock a repeated save overwrites and never duplicates.
@@ -16,13 +21,22 @@ Two mechanisms work together:
 
 from __future__ import annotations
 
+import threading
 from typing import Mapping
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, event, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import Pool
 
 from survey_app.models import Answer
+
+#: One SQLite writer per process at a time; held from ``BEGIN IMMEDIATE`` to commit or rollback.
+_SQLITE_WRITER = threading.Lock()
+_HOLDS = "survey_app.sqlite_writer"
+#: Never wait longer than SQLite itself would (``busy_timeout``); then try as before.
+_QUEUE_SECONDS = 10
 
 
 def lock_for_writing(session: Session) -> None:
@@ -36,14 +50,48 @@ def lock_for_writing(session: Session) -> None:
         return
     raw = connection.connection.driver_connection
     if not raw.in_transaction:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # The wait is bounded: a thread that already writes on another connection
+        # cannot block itself for ever, it only loses its place in the queue.
+        held = _SQLITE_WRITER.acquire(timeout=_QUEUE_SECONDS)
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            if held:
+                _SQLITE_WRITER.release()
+            raise
+        connection.info[_HOLDS] = held
+
+
+def _release(info: dict) -> None:
+    if info.pop(_HOLDS, False):
+        _SQLITE_WRITER.release()
+
+
+@event.listens_for(Engine, "commit")
+def _after_commit(connection) -> None:
+    _release(connection.info)
+
+
+@event.listens_for(Engine, "rollback")
+def _after_rollback(connection) -> None:
+    _release(connection.info)
+
+
+@event.listens_for(Pool, "checkin")
+def _on_checkin(_dbapi_connection, record) -> None:
+    """Backstop: a connection going back to the pool never keeps the writer's place."""
+    if record is not None:
+        _release(record.info)
+
+
+#: Built once (building a statement costs more Python than running its cached compiled form).
+_ANSWERS = select(Answer.item_code, Answer.value).where(
+    Answer.response_id == bindparam("response_id"))
 
 
 def stored_answers(session: Session, response_id: int) -> dict[str, str]:
     """``{item code: value}`` of every stored answer of a response."""
-    rows = session.execute(
-        select(Answer.item_code, Answer.value).where(Answer.response_id == response_id)
-    )
+    rows = session.execute(_ANSWERS, {"response_id": response_id})
     return {code: value for code, value in rows}
 
 

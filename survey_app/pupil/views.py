@@ -28,14 +28,13 @@ from survey_app.pupil.services import (
     AlreadySubmitted,
     MissingAnswers,
     StartRefused,
-    SurveyClosed,
-    missing_required,
     resume_page,
     save_page,
     start_or_resume,
     submit,
 )
 from survey_app.pupil.storage import stored_answers
+from survey_app.pupil.write_guard import SurveyClosed
 from survey_app.pupil.texts import LANGUAGES
 
 
@@ -122,23 +121,21 @@ def page(number: int):
         return _show_page(survey, number)
     post = read_page_post(survey, number)
     language = post.language or current_language()
-    passed, missing = None, set()
-    if post.action in ("next", "submit"):
-        missing = {code for _, code in missing_required(
-            survey.questionnaire, post.merged, range(number, number + 1))} - set(post.mistakes)
-        target = navigation.next_page(survey.questionnaire, post.merged, number)
-        passed = None if missing or post.mistakes else ((target - 1) if target else number)
     try:
-        save_page(db.session, survey.response.id, survey.questionnaire, number,
-                  post.answers, language=language, passed=passed)
+        saved = save_page(db.session, survey.response.id, survey.questionnaire, number,
+                          post.answers, language=language,
+                          moving_on=post.action in ("next", "submit"), mistakes=post.mistakes)
     except AlreadySubmitted:
         db.session.rollback()
         return redirect(url_for("pupil.thanks"), 303)
     except SurveyClosed as closed:
         return _closed(closed)
-    if missing or (post.mistakes and post.action in ("next", "submit", "save")):
+    if post.action == "submit" and saved.route.after(number) is not None:
+        raise Tampered(_("The survey can only be sent from its last page."))  # rolled back
+    if saved.missing or (post.mistakes and post.action in ("next", "submit", "save")):
         db.session.commit()  # the rest of the page is saved; pause and back never stop here
-        return _show_page(survey, number, missing=missing, mistakes=post.mistakes)
+        return _show_page(survey, number, missing=saved.missing, mistakes=post.mistakes,
+                          answers=saved.answers)
     if post.action == "submit":
         try:
             submit(db.session, survey.response.id, survey.questionnaire)
@@ -153,7 +150,7 @@ def page(number: int):
     db.session.commit()
     if post.language:
         set_language(post.language)
-    return redirect(_after_save(survey, number, post), 303)
+    return redirect(_after_save(survey, number, post, saved.route), 303)
 
 
 def _closed(closed: SurveyClosed):
@@ -167,9 +164,8 @@ def _closed(closed: SurveyClosed):
     return render_template("pupil/closed.html", message=refusal_message(closed.reason)), 403
 
 
-def _after_save(survey, number: int, post) -> str:
+def _after_save(survey, number: int, post, route: navigation.Route) -> str:
     """Where the pressed button leads once the page is saved."""
-    answers = post.merged
     if post.action == "pause":
         language = survey.response.language
         session.clear()
@@ -177,29 +173,32 @@ def _after_save(survey, number: int, post) -> str:
         session["lang_kept"] = True
         return url_for("pupil.paused")
     if post.action == "back":
-        before = navigation.previous_page(survey.questionnaire, answers, number)
+        before = route.before(number)
         return url_for("pupil.page", number=before) if before else url_for("pupil.assent")
     if post.action == "next":
-        target = navigation.next_page(survey.questionnaire, answers, number)
-        return url_for("pupil.page", number=target or number)
+        return url_for("pupil.page", number=route.after(number) or number)
     anchor = f"q-{post.cleared}" if post.cleared else None
     return url_for("pupil.page", number=number, _anchor=anchor)
 
 
 def _show_page(survey, number: int, missing: set[str] = frozenset(),
-               mistakes: dict[str, tuple[str, str]] | None = None):
-    """Render a page with the stored answers (GET, or after a required question was skipped)."""
+               mistakes: dict[str, tuple[str, str]] | None = None,
+               answers: dict[str, str] | None = None):
+    """Render a page with the stored answers (GET, or after a required question was skipped).
+
+    ``answers``: the response's answers if the caller has just read them.
+    """
     if not 1 <= number <= len(survey.questionnaire.pages):
         return redirect(url_for("pupil.resume"))
-    answers = stored_answers(db.session, survey.response.id)
-    reachable = resume_page(survey.questionnaire, survey.response, answers)
+    if answers is None:
+        answers = stored_answers(db.session, survey.response.id)
+    route = navigation.route(survey.questionnaire, answers)
+    reachable = route.first_from(survey.response.furthest_page + 1)  # as resume_page
     if number > max(reachable, survey.response.furthest_page + 1):
         return redirect(url_for("pupil.page", number=reachable))
-    shown_pages = navigation.shown_pages(survey.questionnaire, answers)
-    if number not in shown_pages:  # every item hidden: go on to the next page
-        target = navigation.first_shown(survey.questionnaire, answers, number)
-        return redirect(url_for("pupil.page", number=target))
-    context = page_context(survey, number, answers, missing, mistakes or {})
+    if number not in route.pages:  # every item hidden: go on to the next page
+        return redirect(url_for("pupil.page", number=route.first_from(number)))
+    context = page_context(survey, number, answers, route, missing, mistakes or {})
     return render_template("pupil/page.html", **context), 200
 
 

@@ -37,7 +37,7 @@ from survey_app.models import District, Municipality, ResultEstimate, ResultSet,
 from survey_app.services import audit, results_counted
 from survey_app.services.errors import InvalidInput
 from survey_app.services.frames import responses_frame
-from survey_app.services.results_design import enrolment_table, table_design, wave_design  # noqa: F401
+from survey_app.services.results_design import table_design, wave_design
 from survey_app.services.results_groups import grouped_tables, table_rows
 from survey_app.services.results_reliability import reliability_json
 from survey_app.services.results_tables import WaveTable, protect, unprotected, wave_pupils

@@ -1,0 +1,54 @@
+"""What ``bench/web.py`` prints: the machine, then per database the figures and the checks."""
+
+from __future__ import annotations
+
+import os
+import platform
+from pathlib import Path
+
+from bench.web_load import BARE_PATH
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return (f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+            f"{platform.system()} {platform.release()}")
+
+
+def report(figures: dict, options) -> None:
+    f = figures
+    print(f"\n== {f['database']}: {f['pupils']} pupils x {options.rounds} round(s), "
+          f"{f['workers']} workers, think time {options.think} s ==")
+    print(f"first start to healthy: {f['first_start_s']} s")
+    print(f"bare endpoint ({BARE_PATH}): {f['bare_rps']} requests/s")
+    print(f"page saves: {f['saves']} in {f['load_seconds']} s = {f['saves_per_s']} saves/s "
+          f"(ratio to bare: {f['ratio_to_bare']})")
+    print(f"page save latency: p50 {f['save_p50_ms']} ms, p95 {f['save_p95_ms']} ms, "
+          f"p99 {f['save_p99_ms']} ms; showing a page: p50 {f['view_p50_ms']} ms, "
+          f"p99 {f['view_p99_ms']} ms")
+    print(f"submitted {f['submitted']}, unfinished {f['unfinished']}, client errors "
+          f"{f['error_count']} {f['errors']}, retries {f['retries']}, 5xx {f['server_errors_5xx']}")
+    if options.crash:
+        print(f"SIGKILLs of the whole server: {f['kills']}, restart to healthy median "
+              f"{f['restart_s_median']} s")
+    print(f"'database is locked' in the server log: {f['database_is_locked']}")
+    c = f["check"]
+    print(f"acknowledged answers lost: {c['lost']}, changed: {c['changed']}, duplicated: "
+          f"{c['duplicated']}, stored but never acknowledged: {c['extra']}, acknowledged "
+          f"submits missing: {c['submits_missing']} ({c['stored_answers']} answers stored)")
+    print(f"integrity ({c['integrity_checks']}): {'ok' if not c['integrity'] else c['integrity']}")
+    for label, sizes in f["rss_mb"]:
+        print(f"worker resident memory {label}: " + ", ".join(f"{s:.0f}" for s in sizes) + " MiB")
+
+
+def failed(results: list[dict]) -> bool:
+    """Whether any run lost, changed or duplicated an acknowledged answer, or failed a check."""
+    return any(r["check"]["lost"] or r["check"]["changed"] or r["check"]["duplicated"]
+               or r["check"]["submits_missing"] or r["check"]["integrity"] for r in results)
