@@ -46,16 +46,15 @@ def report(wave_name: str, out_dir: Path, quiet: bool) -> None:
     from tqdm import tqdm
 
     from survey_app.extensions import db
-    from survey_app.models import Municipality, ResultEstimate, Wave
+    from survey_app.models import Municipality, ResultEstimate
     from survey_app.reports.content import wave_content
     from survey_app.reports.package import definition_file, package_zip
     from survey_app.services import questionnaires
     from survey_app.services.results import released
 
-    wave = db.session.scalar(select(Wave).where(Wave.name == wave_name))
-    if wave is None:
-        names = ", ".join(db.session.scalars(select(Wave.name).order_by(Wave.name))) or "none"
-        raise click.ClickException(f"no wave named {wave_name!r} (waves: {names})")
+    from ._waves import wave_named
+
+    wave = wave_named(wave_name)
     result_set = released(db.session, wave.id)
     if result_set is None:
         raise click.ClickException(
