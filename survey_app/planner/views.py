@@ -108,7 +108,8 @@ def _profile(wave_id: int, municipality_id: int, district_id: int):
     if district is None or district.municipality_id != municipality.id:
         abort(404)
     return build_profile(db.session, result_set, municipality, district,
-                         _questionnaire(result_set), _lang())
+                         _questionnaire(result_set), _lang(),
+                         current_app.config.get("QUESTIONNAIRE_DIRS"))
 
 
 @bp.route("/waves/<int:wave_id>/municipalities/<int:municipality_id>/districts/"
@@ -166,3 +167,23 @@ def difference_value(value, statistic: str) -> str:
     if statistic == "share":
         return _("%(value)s pp", value=format_decimal(value * 100, "+#,##0;−#,##0"))
     return format_decimal(value, "+#,##0.00;−#,##0.00")
+
+
+@bp.app_template_filter("p_value")
+def p_value(value) -> str:
+    """An adjusted p-value with three decimals ("< 0.001" below that), in the page's locale."""
+    from flask_babel import format_decimal
+
+    if value is None:
+        return "–"
+    if value < 0.001:
+        return "< " + format_decimal(0.001, "0.000")
+    return format_decimal(value, "0.000")
+
+
+@bp.app_template_filter("indicator_value")
+def indicator_value(value) -> str:
+    """A social indicator as the city delivered it (up to two decimals), in the page's locale."""
+    from flask_babel import format_decimal
+
+    return "–" if value is None else format_decimal(value, "#,##0.##")

@@ -12,7 +12,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from flask import render_template
+from flask import current_app, render_template
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
@@ -35,7 +35,8 @@ def chart_css() -> Markup:
 def district_report_pdf(session: Session, result_set: ResultSet, municipality: Municipality,
                         district: District, questionnaire, lang: str) -> bytes:
     """The district profile as a short PDF (call inside ``force_locale(lang)``)."""
-    profile = build_profile(session, result_set, municipality, district, questionnaire, lang)
+    profile = build_profile(session, result_set, municipality, district, questionnaire, lang,
+                            current_app.config.get("QUESTIONNAIRE_DIRS"))
     locator = choropleth.project({d.id: d.geometry for d in municipality.districts})
     return html_to_pdf(render_template("reports/district.html", p=profile, lang=lang,
                                        locator=locator))
