@@ -38,8 +38,7 @@ def _released(wave_id: int, municipality_id: int):
     municipality = municipality_or_404(municipality_id)  # 404, not 403: reveal nothing
     wave = db.session.get(Wave, wave_id) or abort(404)
     result_set = results.released(db.session, wave.id) or abort(404)
-    if not any(rs.id == result_set.id and m.id == municipality.id for rs, m in
-               overviews.visible_results(db.session, {municipality.id})):
+    if not overviews.covers(db.session, result_set, municipality):
         abort(404)
     return result_set, municipality
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from survey_app.models import District, Municipality, ResultEstimate, ResultSet
@@ -86,7 +86,8 @@ def build_profile(session: Session, result_set: ResultSet, municipality: Municip
     stored = list(session.scalars(select(ResultEstimate).where(
         ResultEstimate.result_set_id == result_set.id,
         ResultEstimate.municipality_id == municipality.id,
-        ResultEstimate.group_var == "district")))
+        ResultEstimate.group_var == "district",
+        or_(ResultEstimate.district_id == district.id, ResultEstimate.group_key == "all"))))
     mine = {e.measure: e for e in stored if e.district_id == district.id}
     city = {e.measure: e for e in stored if e.group_key == "all"}
     wanted = [m for m in measure_options(questionnaire, set(mine) | set(city), lang)
