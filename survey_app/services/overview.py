@@ -105,7 +105,8 @@ class Overview:
 
 def visible_results(session: Session, municipality_ids: set[int] | None
                     ) -> list[tuple[ResultSet, Municipality]]:
-    """Released result sets and the municipalities in them that the user may see, newest first.
+    """Released result sets and the municipalities in them that the user may see, newest wave
+    first (an earlier wave released late does not become the landing page).
 
     The distinct (result set, municipality) pairs are found on the ids alone
     and the records loaded afterwards: a DISTINCT over whole result sets (with
@@ -123,7 +124,8 @@ def visible_results(session: Session, municipality_ids: set[int] | None
     towns = {m.id: m for m in session.scalars(
         select(Municipality).where(Municipality.id.in_({p[1] for p in pairs} or {-1})))}
     return sorted(((sets[r], towns[m]) for r, m in pairs),
-                  key=lambda p: (p[0].released_at, p[0].id, p[1].name), reverse=True)
+                  key=lambda p: (p[0].wave.opens_on, p[0].released_at, p[0].id, p[1].name),
+                  reverse=True)
 
 
 def covers(session: Session, result_set: ResultSet, municipality: Municipality) -> bool:

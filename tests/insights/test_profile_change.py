@@ -5,17 +5,16 @@ and its summary by area, on the page, in the download and in the district report
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import re
 
 from pypdf import PdfReader
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from survey_app.demo.indicators import INDICATOR as DEMO_INDICATOR
 from survey_app.extensions import db
-from survey_app.models import District, DistrictIndicator, ResultEstimate, ResultSet
-from tests.insights.conftest import copy_release, logged_in, make_released
+from survey_app.models import District, DistrictIndicator, ResultEstimate
+from tests.insights.conftest import earlier_release, logged_in, make_released
 from tests.insights.test_trends_and_views import _changed_questionnaire
 
 SHIFT = 0.3  # the earlier wave's means are this much lower
@@ -25,20 +24,12 @@ def _earlier_wave(r, tmp_path, hidden_measure: str, district_id: int) -> None:
     """A wave two years before the released one, from a questionnaire whose sadness scale
     has other cut-offs, with every mean lower by ``SHIFT`` and one measure of the district
     hidden."""
-    first = db.session.get(ResultSet, r.result_set_id)
-    district = db.session.get(District, district_id)
     hidden = db.session.scalar(select(ResultEstimate.group_key).where(
-        ResultEstimate.result_set_id == first.id, ResultEstimate.district_id == district.id))
-    copy = copy_release(r.result_set_id, "Musterstadt 2024",
-                        first.wave.opens_on - dt.timedelta(days=730),
-                        questionnaire=_changed_questionnaire(tmp_path),
-                        hide={(hidden, hidden_measure)})
-    db.session.execute(update(ResultEstimate).where(
-        ResultEstimate.result_set_id == copy.id, ResultEstimate.statistic == "mean",
-        ResultEstimate.suppressed.is_(False)).values(
-        estimate=ResultEstimate.estimate - SHIFT, ci_low=ResultEstimate.ci_low - SHIFT,
-        ci_high=ResultEstimate.ci_high - SHIFT))
-    db.session.commit()
+        ResultEstimate.result_set_id == r.result_set_id,
+        ResultEstimate.district_id == district_id))
+    earlier_release(r.result_set_id, shift=SHIFT,
+                    questionnaire=_changed_questionnaire(tmp_path),
+                    hide={(hidden, hidden_measure)})
 
 
 def _cells(page: str, label: str) -> list[str]:
