@@ -80,7 +80,9 @@ def profile_table(profile: Profile) -> tuple[list[str], list[list], list[str]]:
                _("%(level)s interval, lower", level="95 %"),
                _("%(level)s interval, upper", level="95 %"), _("City total"),
                _("Difference from the city"), _("Adjusted p-value"),
-               _("Significant (adjusted p < 0.05)"), _("Small-area estimate"), _("Note")]
+               _("Significant (adjusted p < 0.05)"), _("Small-area estimate"),
+               _("Change since the previous wave"), _("Previous wave"),
+               _("Adjusted p-value of the change"), _("Note")]
     rows = []
     for area, lines in profile.sections:
         for line in lines:
@@ -90,15 +92,24 @@ def profile_table(profile: Profile) -> tuple[list[str], list[list], list[str]]:
                 _("no answers") if row.no_data else "")
             significant = None if row.p_adjusted is None else (
                 _("yes") if row.significant else _("no"))
+            change = line.change if line.change and line.change.diff is not None else None
             rows.append([area, line.measure.label, "%" if share else _("mean"), row.n,
                          _percent(row.estimate, share), _percent(row.ci_low, share),
                          _percent(row.ci_high, share),
                          _percent(city.estimate, share) if city else None,
                          _percent(row.diff_city, share),
                          None if row.p_adjusted is None else round(row.p_adjusted, 4),
-                         significant, _percent(row.sae_estimate, share), note])
+                         significant, _percent(row.sae_estimate, share),
+                         _percent(change.diff, share) if change else None,
+                         change.wave.name if change else None,
+                         round(change.p_adjusted, 4) if change and change.p_adjusted is not None
+                         else None, note])
     notes = [_("District: %(district)s (%(municipality)s)", district=profile.district.name,
                municipality=profile.municipality.name),
              _("Groups with fewer than %(k)d pupils, and groups that would reveal them, are "
                "hidden.", k=profile.threshold)]
+    notes += [_("%(indicator)s (%(year)d): %(value)s; median of the districts: %(median)s",
+                indicator=value.indicator, year=value.year, value=f"{value.value:g}",
+                median="–" if value.median is None else f"{value.median:g}")
+              for value in profile.indicators]
     return headers, rows, notes

@@ -10,13 +10,14 @@ from flask_login import current_user
 
 from survey_app.services.planner_scope import visible_municipality_ids
 from survey_app.extensions import db
-from survey_app.models import District, Municipality, Wave
+from survey_app.models import District, Wave
 from survey_app.planner import bp
+from survey_app.planner_insights.access import municipality_or_404
 from survey_app.planner.table import overview_table, profile_table
 from survey_app.services import overview as overviews
 from survey_app.services import questionnaires, results
 from survey_app.services.profile import build_profile
-from survey_app.services.table_export import to_csv, to_xlsx
+from survey_app.services.table_download import DownloadTable, download_response
 
 
 def _lang() -> str:
@@ -32,21 +33,12 @@ def _questionnaire(result_set):
         return None  # labels fall back to the measure ids
 
 
-def _allowed(municipality_id: int) -> None:
-    """404 unless the user may see the municipality (404, not 403: reveal nothing)."""
-    visible = visible_municipality_ids(current_user)
-    if visible is not None and municipality_id not in visible:
-        abort(404)
-
-
 def _released(wave_id: int, municipality_id: int):
     """The released results of a wave and a municipality the user may see; 404 otherwise."""
-    _allowed(municipality_id)
+    municipality = municipality_or_404(municipality_id)  # 404, not 403: reveal nothing
     wave = db.session.get(Wave, wave_id) or abort(404)
-    municipality = db.session.get(Municipality, municipality_id) or abort(404)
     result_set = results.released(db.session, wave.id) or abort(404)
-    if not any(rs.id == result_set.id and m.id == municipality.id for rs, m in
-               overviews.visible_results(db.session, {municipality.id})):
+    if not overviews.covers(db.session, result_set, municipality):
         abort(404)
     return result_set, municipality
 
@@ -87,9 +79,9 @@ def _shown_args(view: overviews.Overview) -> dict:
             "order": "desc" if request.args.get("order") == "desc" else "asc"}
 
 
-def _filename(view: overviews.Overview, extension: str) -> str:
+def _filename(view: overviews.Overview) -> str:
     stem = f"{view.wave.name}_{view.municipality.name}_{view.measure.id}"
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", stem)[:120] + "." + extension
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", stem)[:120]
 
 
 @bp.route("/waves/<int:wave_id>/municipalities/<int:municipality_id>/table.<fmt>")
@@ -99,7 +91,7 @@ def download(wave_id: int, municipality_id: int, fmt: str):
         abort(404)
     view = _overview(wave_id, municipality_id)
     headers, rows, notes = overview_table(view)
-    return _file(fmt, headers, rows, notes, view.municipality.name, _filename(view, fmt))
+    return _file(fmt, headers, rows, notes, view.municipality.name, _filename(view))
 
 
 def _profile(wave_id: int, municipality_id: int, district_id: int):
@@ -108,7 +100,8 @@ def _profile(wave_id: int, municipality_id: int, district_id: int):
     if district is None or district.municipality_id != municipality.id:
         abort(404)
     return build_profile(db.session, result_set, municipality, district,
-                         _questionnaire(result_set), _lang())
+                         _questionnaire(result_set), _lang(),
+                         current_app.config.get("QUESTIONNAIRE_DIRS"))
 
 
 @bp.route("/waves/<int:wave_id>/municipalities/<int:municipality_id>/districts/"
@@ -129,19 +122,13 @@ def profile_download(wave_id: int, municipality_id: int, district_id: int, fmt: 
     shown = _profile(wave_id, municipality_id, district_id)
     headers, rows, notes = profile_table(shown)
     name = re.sub(r"[^A-Za-z0-9._-]+", "_", f"{shown.result_set.wave.name}_"
-                  f"{shown.district.name}")[:120] + "." + fmt
+                  f"{shown.district.name}")[:120]
     return _file(fmt, headers, rows, notes, shown.district.name, name)
 
 
 def _file(fmt: str, headers, rows, notes, title: str, filename: str) -> Response:
-    if fmt == "csv":
-        body, mimetype = to_csv(headers, rows), "text/csv; charset=utf-8"
-    else:
-        body = to_xlsx(headers, rows, title, notes)
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return Response(body, mimetype=mimetype, headers={
-        "Content-Disposition": f'attachment; filename="{filename}"',
-        "Cache-Control": "no-store"})
+    """The table as a download in the page language's CSV format, or XLSX with its notes."""
+    return download_response(DownloadTable(headers, rows, title, notes), fmt, filename, _lang())
 
 
 @bp.app_template_filter("measure_value")
@@ -166,3 +153,23 @@ def difference_value(value, statistic: str) -> str:
     if statistic == "share":
         return _("%(value)s pp", value=format_decimal(value * 100, "+#,##0;−#,##0"))
     return format_decimal(value, "+#,##0.00;−#,##0.00")
+
+
+@bp.app_template_filter("p_value")
+def p_value(value) -> str:
+    """An adjusted p-value with three decimals ("< 0.001" below that), in the page's locale."""
+    from flask_babel import format_decimal
+
+    if value is None:
+        return "–"
+    if value < 0.001:
+        return "< " + format_decimal(0.001, "0.000")
+    return format_decimal(value, "0.000")
+
+
+@bp.app_template_filter("indicator_value")
+def indicator_value(value) -> str:
+    """A social indicator as the city delivered it (up to two decimals), in the page's locale."""
+    from flask_babel import format_decimal
+
+    return "–" if value is None else format_decimal(value, "#,##0.##")

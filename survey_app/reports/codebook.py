@@ -7,7 +7,7 @@ definition, its answer codes, reverse coding, and which scale uses it.
 
 from __future__ import annotations
 
-from survey_app.services.table_export import to_csv
+from survey_app.services.table_download import DownloadTable, to_csv
 
 
 def _text(label, lang: str) -> str:
@@ -76,4 +76,5 @@ def codebook_csv(questionnaire) -> bytes:
     headers = ["kind", "id", "page", "type"] + \
         [f"text_{lang}" for lang in questionnaire.language_codes] + \
         ["answers", "reverse", "scales"]
-    return to_csv(headers, [[row.get(h, "") for h in headers] for row in rows])
+    table = DownloadTable(list(headers), [[row.get(h, "") for h in headers] for row in rows])
+    return to_csv(table, "en")  # the package's CSVs are international: commas, points

@@ -9,7 +9,7 @@ SVG because WeasyPrint styles an inline SVG only from inside it.
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import current_app, render_template
 from sqlalchemy.orm import Session
 
 from survey_app.models import District, Municipality, ResultSet
@@ -22,7 +22,8 @@ from survey_app.services.profile import build_profile
 def district_report_pdf(session: Session, result_set: ResultSet, municipality: Municipality,
                         district: District, questionnaire, lang: str) -> bytes:
     """The district profile as a short PDF (call inside ``force_locale(lang)``)."""
-    profile = build_profile(session, result_set, municipality, district, questionnaire, lang)
+    profile = build_profile(session, result_set, municipality, district, questionnaire, lang,
+                            current_app.config.get("QUESTIONNAIRE_DIRS"))
     locator = choropleth.project({d.id: d.geometry for d in municipality.districts})
     return html_to_pdf(render_template("reports/district.html", p=profile, lang=lang,
                                        locator=locator))

@@ -22,7 +22,7 @@ from analysis.files import write_table
 from survey_app.reports.codebook import codebook_csv
 from survey_app.reports.content import AREAS, NUMBERS, WaveContent
 from survey_app.services import questionnaires
-from survey_app.services.table_export import safe_cell
+from survey_app.services.table_download import safe_cell
 
 #: Columns of the estimates table: (name, German header, English header, SPSS label).
 COLUMNS = (

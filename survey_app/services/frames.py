@@ -53,21 +53,22 @@ def responses_frame(session: Session, wave: Wave, questionnaire: Questionnaire,
     know which responses an earlier one counted; these never leave the server.
     """
     states = ["submitted"] if min_progress is None else ["submitted", "in_progress"]
-    meta = pd.DataFrame(session.execute(
+    meta = _frame(
+        session,
         select(Response.id.label("rid"), Response.language, Response.status,
                Response.furthest_page, School.name.label("school"),
                SchoolClass.name.label("class"), SchoolClass.grade.label("class_grade"),
                School.id.label("school_id"), School.municipality_id)
         .join(SchoolClass, SchoolClass.id == Response.class_id)
         .join(School, School.id == SchoolClass.school_id)
-        .where(Response.wave_id == wave.id, Response.status.in_(states))
-    ).all(), columns=["rid", "language", "status", "furthest_page", "school", "class",
-                      "class_grade", "school_id", "municipality_id"])
-    answers = pd.DataFrame(session.execute(
-        select(Answer.response_id, Answer.item_code, Answer.value)
-        .join(Response, Response.id == Answer.response_id)
-        .where(Response.wave_id == wave.id, Response.status.in_(states))
-    ).all(), columns=["rid", "item", "value"])
+        .where(Response.wave_id == wave.id, Response.status.in_(states)),
+        ["rid", "language", "status", "furthest_page", "school", "class", "class_grade",
+         "school_id", "municipality_id"])
+    answers = _frame(session,
+                     select(Answer.response_id, Answer.item_code, Answer.value)
+                     .join(Response, Response.id == Answer.response_id)
+                     .where(Response.wave_id == wave.id, Response.status.in_(states)),
+                     ["rid", "item", "value"])
     if min_progress is not None:
         keep = _far_enough(meta, answers, questionnaire, min_progress)
         meta = meta[keep.to_numpy()]
@@ -94,6 +95,23 @@ def responses_frame(session: Session, wave: Wave, questionnaire: Questionnaire,
             frame[item.code] = pd.to_numeric(frame[item.code]).astype("Int64")
     return _arrange(frame, wave, questionnaire, with_submitted=min_progress is not None,
                     keys=keys)
+
+
+def _frame(session: Session, statement, columns: list[str]) -> pd.DataFrame:
+    """The rows of a plain column query as a DataFrame, fast enough for a county's answers.
+
+    The columns are integers and strings, which need no type processing, so
+    the driver's plain tuples are handed to pandas: building a SQLAlchemy
+    ``Row`` per answer, and pandas probing each Row's attributes, cost several
+    times the query itself (``bench/planner.py --profile``).
+    """
+    result = session.connection().execute(statement)
+    try:
+        rows = result.cursor.fetchall()
+    finally:
+        result.close()
+    return pd.DataFrame.from_records(rows, columns=columns) if rows else \
+        pd.DataFrame({c: [] for c in columns}, columns=columns)
 
 
 def progress(questionnaire: Questionnaire, answers: dict[str, str], furthest_page: int) -> float:

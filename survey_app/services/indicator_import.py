@@ -11,8 +11,6 @@ already is replaced, and the preview says so.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from dataclasses import dataclass, field
 
@@ -22,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from survey_app.models import District, DistrictIndicator, Municipality
 from survey_app.services import audit
-from survey_app.services.class_lists import decode_text
+from survey_app.services.class_lists import csv_reader, decode_text
 from survey_app.services.errors import InvalidInput
 
 COLUMNS = ("municipality", "district", "indicator", "year", "value")
@@ -83,11 +81,8 @@ class IndicatorPreview:
 
 
 def _rows(text: str) -> list[list[str]]:
-    first = text.split("\n", 1)[0]
-    counts = {d: first.count(d) for d in (",", ";", "\t")}
-    delimiter = max(counts, key=lambda d: (counts[d], d == ","))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    return [r for r in reader if any(cell.strip() for cell in r)]
+    """The non-empty rows, read like every other uploaded list (:func:`csv_reader`)."""
+    return [r for r in csv_reader(text) if any(cell.strip() for cell in r)]
 
 
 def parse_number(text: str) -> float | None:

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from analysis.questionnaire import Questionnaire
+from analysis import Questionnaire
 from survey_app.models import Municipality, Region, ResultSet, Wave
 from survey_app.services import questionnaires
 

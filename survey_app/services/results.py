@@ -342,4 +342,5 @@ def estimates_frame(session: Session, result_set: ResultSet, municipality_id: in
     if municipality_id is not None:
         conditions.append(table.c.municipality_id == municipality_id)
     rows = session.execute(select(table).where(*conditions).order_by(table.c.id)).all()
-    return pd.DataFrame(rows, columns=[c.key for c in table.columns])
+    # plain tuples: given Row objects, pandas probes each one's attributes (slow pages)
+    return pd.DataFrame([tuple(row) for row in rows], columns=[c.key for c in table.columns])

@@ -1,13 +1,14 @@
-"""The table behind a chart, map or matrix as a CSV or XLSX download.
+"""The table behind a chart, map or matrix as a CSV or XLSX download: the one module for it.
 
-Shared by the planner and coordinator pages (targeting, trends, region view,
-school results; the overview's download should use it too). A page builds a
+Shared by every planner and coordinator page (overview, district profile,
+targeting, trends, region view, school results). A page builds a
 :class:`DownloadTable` from the figures it shows, with column headers in the
 page language, and :func:`download_response` turns it into a file:
 
 - CSV in the German interface is what German Excel opens directly: semicolons,
   decimal commas, UTF-8 with a byte-order mark; in English commas and points.
-- XLSX cells keep numbers as numbers.
+- XLSX cells keep numbers as numbers; notes (source, threshold) follow the table
+  after an empty row. A CSV holds the table only, so that it reads back as one.
 - Formula injection: a text cell that starts with ``= + - @``, a tab or a
   carriage return gets a leading ``'`` in both formats, so that a district or
   indicator name such as ``=HYPERLINK(...)`` is shown, never executed. Numbers
@@ -37,6 +38,7 @@ class DownloadTable:
     columns: list[str]
     rows: list[list] = field(default_factory=list)
     title: str = "table"
+    notes: list[str] = field(default_factory=list)
 
 
 def safe_text(value: str) -> str:
@@ -46,6 +48,15 @@ def safe_text(value: str) -> str:
     ("'=1+2", 'Nord', "'-Sued")
     """
     return "'" + value if _DANGER.match(value) else value
+
+
+def safe_cell(value):
+    """``value`` unchanged unless it is text a spreadsheet would read as a formula.
+
+    >>> safe_cell("=HYPERLINK(1)"), safe_cell(-0.5), safe_cell("Nord")
+    ("'=HYPERLINK(1)", -0.5, 'Nord')
+    """
+    return safe_text(value) if isinstance(value, str) else value
 
 
 def _cell(value):
@@ -88,10 +99,18 @@ def to_xlsx(table: DownloadTable) -> bytes:
     """The table as an XLSX workbook with one sheet; numbers stay numbers."""
     book = Workbook()
     sheet = book.active
-    sheet.title = re.sub(r"[\[\]:*?/\\]", " ", table.title)[:31] or "table"
+    sheet.title = re.sub(r"[\[\]:*?/\\]", "", table.title).strip()[:31] or "table"
     sheet.append([safe_text(str(c)) for c in table.columns])
     for row in table.rows:
         sheet.append([_cell(value) for value in row])
+    if table.notes:
+        sheet.append([])
+        for note in table.notes:
+            sheet.append([safe_text(str(note))])
+    for column in sheet.columns:
+        width = max((len(str(c.value)) for c in column[:len(table.rows) + 1]
+                     if c.value is not None), default=6)
+        sheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 8), 60)
     for cells in sheet.iter_rows():
         for cell in cells:
             if isinstance(cell.value, str):
@@ -113,4 +132,5 @@ def download_response(table: DownloadTable, fmt: str, filename: str, lang: str) 
     response = Response(body, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "no-store"  # figures of children: not kept by proxies
     return response

@@ -12,12 +12,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from analysis.questionnaire import Questionnaire
+from analysis import Questionnaire
 from analysis.targeting import measure_directions, weighted_correlation, worse_than_city
-from survey_app.models import District, DistrictIndicator, Municipality, ResultSet
+from survey_app.models import (District, DistrictIndicator, Municipality, ResultEstimate,
+                               ResultSet)
 from survey_app.services.planner_scope import measure_choices
 from survey_app.services.results import estimates_frame
 
@@ -48,6 +50,21 @@ def _district_frame(session: Session, result_set: ResultSet, municipality: Munic
     return frame[frame["district_id"].notna()]
 
 
+def _matrix_frame(session: Session, result_set: ResultSet, municipality: Municipality,
+                  measures: list[str]) -> pd.DataFrame:
+    """Only what the matrix reads, of the districts' rows of ``measures`` (the whole stored
+    table of a 60-district city cost the page most of its time)."""
+    wanted = [ResultEstimate.district_id, ResultEstimate.measure, ResultEstimate.statistic,
+              ResultEstimate.estimate, ResultEstimate.diff_city, ResultEstimate.p_adjusted,
+              ResultEstimate.suppressed]
+    rows = session.execute(select(*wanted).where(
+        ResultEstimate.result_set_id == result_set.id,
+        ResultEstimate.municipality_id == municipality.id,
+        ResultEstimate.group_var == "district", ResultEstimate.district_id.is_not(None),
+        ResultEstimate.measure.in_(measures))).all()
+    return pd.DataFrame([tuple(r) for r in rows], columns=[c.key for c in wanted])
+
+
 def matrix_measures(questionnaire: Questionnaire, lang: str) -> list[tuple[str, str]]:
     """The matrix columns: every scale mean and every index level that has a direction."""
     directions = measure_directions(questionnaire)
@@ -62,8 +79,7 @@ def needs_matrix(session: Session, result_set: ResultSet, municipality: Municipa
     Sorted by the number of marks (most first) or by district name.
     """
     columns = matrix_measures(questionnaire, lang)
-    frame = _district_frame(session, result_set, municipality)
-    frame = frame[frame["measure"].isin([m for m, _l in columns])].copy()
+    frame = _matrix_frame(session, result_set, municipality, [m for m, _l in columns])
     frame["worse"] = worse_than_city(frame, measure_directions(questionnaire), ALPHA) \
         if not frame.empty else []
     cells = {(int(r.district_id), r.measure): r for r in frame.itertuples()}

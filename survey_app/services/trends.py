@@ -42,14 +42,33 @@ class Trend:
     excluded: list[tuple[str, str]] = field(default_factory=list)
 
 
-def comparable_waves(municipality: Municipality, waves: list[ReleasedWave], measure: str,
-                     extra_dirs: str | None) -> tuple[list[ReleasedWave], list[tuple[str, str]]]:
-    """The waves whose definition of ``measure`` equals the newest wave's, and the others."""
+def wave_fingerprints(waves: list[ReleasedWave], extra_dirs: str | None
+                      ) -> dict[int, dict[str, str]]:
+    """Per wave id, the fingerprint of every measure of its questionnaire (empty when the
+    questionnaire file is not installed: such a wave compares with nothing)."""
     prints = {}
     for released in waves:
         questionnaire = questionnaire_of(released.result_set, extra_dirs)
-        prints[released.wave.id] = (measure_fingerprints(questionnaire).get(measure)
-                                    if questionnaire is not None else None)
+        prints[released.wave.id] = _fingerprints(questionnaire) if questionnaire else {}
+    return prints
+
+
+_KNOWN: dict[tuple[str, str, str], dict[str, str]] = {}
+
+
+def _fingerprints(questionnaire) -> dict[str, str]:
+    """A definition's fingerprints, worked out once per content hash (pages ask often)."""
+    key = (questionnaire.id, questionnaire.version, questionnaire.content_hash)
+    if key not in _KNOWN:
+        _KNOWN[key] = measure_fingerprints(questionnaire)
+    return _KNOWN[key]
+
+
+def comparable_waves(municipality: Municipality, waves: list[ReleasedWave], measure: str,
+                     extra_dirs: str | None) -> tuple[list[ReleasedWave], list[tuple[str, str]]]:
+    """The waves whose definition of ``measure`` equals the newest wave's, and the others."""
+    prints = {wave_id: found.get(measure)
+              for wave_id, found in wave_fingerprints(waves, extra_dirs).items()}
     reference = next((prints[r.wave.id] for r in reversed(waves) if prints[r.wave.id]), None)
     kept, excluded = [], []
     for released in waves:

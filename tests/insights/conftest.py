@@ -121,6 +121,24 @@ def copy_release(result_set_id: int, name: str, opens_on: dt.date, *, questionna
     return copy
 
 
+def earlier_release(result_set_id: int, name: str = "Musterstadt 2024", shift: float = 0.3,
+                    **options) -> ResultSet:
+    """A released wave two years before ``result_set_id``'s with every published mean lower by
+    ``shift`` (other pupils, other figures), so that profiles show a change."""
+    from sqlalchemy import update
+
+    first = db.session.get(ResultSet, result_set_id)
+    copy = copy_release(result_set_id, name, first.wave.opens_on - dt.timedelta(days=730),
+                        **options)
+    db.session.execute(update(ResultEstimate).where(
+        ResultEstimate.result_set_id == copy.id, ResultEstimate.statistic == "mean",
+        ResultEstimate.suppressed.is_(False)).values(
+        estimate=ResultEstimate.estimate - shift, ci_low=ResultEstimate.ci_low - shift,
+        ci_high=ResultEstimate.ci_high - shift))
+    db.session.commit()
+    return copy
+
+
 @pytest.fixture
 def released(app) -> Released:
     """The demo city with released results (threshold 10)."""

@@ -47,3 +47,36 @@ def test_xlsx_keeps_numbers_and_never_stores_a_formula():
     assert sheet["A2"].value == "'" + HOSTILE[0]
     assert sheet["B3"].value == -0.25 and sheet["C8"].value == 12
     assert sheet["C2"].value is None
+
+
+def test_overview_and_profile_downloads_use_the_german_format_in_german(app):
+    """The overview and the district profile go through the one download module: German
+    interface, German CSV (semicolons, decimal commas, BOM); English stays international."""
+    from sqlalchemy import select
+
+    from survey_app.extensions import db
+    from survey_app.models import District
+    from tests.insights.conftest import logged_in, make_released
+
+    with app.app_context():
+        r = make_released()
+        district_id = db.session.scalars(select(District.id).where(
+            District.municipality_id == r.municipality_id).order_by(District.code)).first()
+    client = logged_in(app, r.emails["planner"])
+    base = f"/planner/waves/{r.wave_id}/municipalities/{r.municipality_id}"
+    english = client.get(f"{base}/table.csv?measure=life_satisfaction")
+    assert english.headers["Cache-Control"] == "no-store"
+    rows = list(csv.reader(io.StringIO(english.data.decode("utf-8-sig"))))
+    assert rows[0][:2] == ["District code", "District"]
+    assert any("." in row[3] for row in rows[1:] if row[3])
+    with client.session_transaction() as session:
+        session["lang"] = "de"
+    for url in (f"{base}/table.csv?measure=life_satisfaction",
+                f"{base}/districts/{district_id}/table.csv"):
+        data = client.get(url).data
+        assert data.startswith("\ufeff".encode("utf-8"))
+        rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+        assert len(rows[0]) > 5 and all(len(row) == len(rows[0]) for row in rows)
+        numbers = [cell for row in rows[1:] for cell in row if cell[:1].isdigit()]
+        assert any("," in cell for cell in numbers) and not any(
+            "." in cell and cell.replace(".", "").isdigit() for cell in numbers)

@@ -8,7 +8,7 @@ import json
 from openpyxl import load_workbook
 
 from survey_app.services import choropleth
-from survey_app.services.table_export import safe_cell, to_csv, to_xlsx
+from survey_app.services.table_download import DownloadTable, safe_cell, to_csv, to_xlsx
 
 SQUARE = {"type": "Polygon", "coordinates": [[[7.0, 51.0], [7.1, 51.0], [7.1, 51.1],
                                               [7.0, 51.1], [7.0, 51.0]]]}
@@ -50,9 +50,10 @@ def test_downloads_never_start_a_text_cell_with_a_formula():
     rows = [["=1+1", "+49", "-x", "@SUM(A1)", "\tTab", "Nord", -0.25, None]]
     assert [safe_cell(v) for v in rows[0][:6]] == ["'=1+1", "'+49", "'-x", "'@SUM(A1)",
                                                    "'\tTab", "Nord"]
-    text = to_csv(["=Kopf", "b"], rows).decode("utf-8-sig")
+    text = to_csv(DownloadTable(["=Kopf", "b"], rows), "en").decode("utf-8-sig")
     assert text.startswith("'=Kopf,b") and ",-0.25," in text
-    sheet = load_workbook(io.BytesIO(to_xlsx(["a"] * 8, rows, "T/ab[1]", ["=note"]))).active
+    table = DownloadTable(["a"] * 8, rows, "T/ab[1]", ["=note"])
+    sheet = load_workbook(io.BytesIO(to_xlsx(table))).active
     values = [c.value for c in sheet[2]]
     assert values[0] == "'=1+1" and values[6] == -0.25
     assert sheet.title == "Tab1" and sheet["A4"].value == "'=note"
