@@ -46,6 +46,8 @@ def test_district_report_prints_the_profile(app, released, tmp_path):  # noqa: F
     assert 2 <= len(pages) <= 4
     text = re.sub(r"\s+", "", "".join(pages))
     assert re.sub(r"\s+", "", name) in text
+    # the prose comes from the catalogue in the document's language, with a literal percent
+    assert "95-%-Konfidenzintervall" in text and "Lagevon" in text and "%%" not in text
     with app.test_request_context(), force_locale("de"):
         for row in rows:
             if not row.suppressed:
@@ -57,6 +59,8 @@ def test_district_report_prints_the_profile(app, released, tmp_path):  # noqa: F
     assert list(tmp_path.glob("page-*.png"))
     english = _pages(client.get(f"{_base(released)}/districts/{district_id}/report-en.pdf").data)
     assert "District profile" in english[0]
+    flat_english = re.sub(r"\s+", " ", " ".join(english))
+    assert "95% confidence interval" in flat_english and "Konfidenz" not in flat_english
     # another municipality's planner, and a district of another municipality: 404
     other = logged_in(app, released.emails["other_planner"])
     assert other.get(f"{_base(released)}/districts/{district_id}/report-de.pdf"
