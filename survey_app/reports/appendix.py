@@ -50,10 +50,14 @@ def _text(texts, lang: str) -> str:
 
 
 def scale_appendix(result_set, questionnaire, lang: str) -> list[ScaleAppendix]:
-    """Every scale of the definition with its items and its stored reliability."""
+    """Every scale of the definition with its items and its stored reliability.
+
+    ``result_set`` None: the items only (a region report whose municipalities
+    answered in separate waves has no one reliability to show).
+    """
     if questionnaire is None:
         return []
-    stored = {s.scale: s for s in stored_reliability(result_set)}
+    stored = {s.scale: s for s in stored_reliability(result_set)} if result_set else {}
     out = []
     for scale in questionnaire.scales:
         entry = ScaleAppendix(scale.id, _text(scale.label, lang) or scale.id)

@@ -89,3 +89,28 @@ def test_the_appendix_prints_alpha_and_omega_per_shown_language(app, stored):
                 assert language_name(code, lang) not in appendix
         # the item wording follows the table
         assert load(SHIPPED).scales[0].items[0] in appendix
+
+
+def test_a_region_of_separate_waves_prints_no_one_waves_reliability(app, stored):
+    """A region report whose municipalities answered in separate waves must not label one
+    wave's reliability as the region's: the appendix lists the items and says where the
+    reliability is."""
+    from flask import render_template_string
+
+    from survey_app.reports.appendix import scale_appendix
+
+    questionnaire = load(SHIPPED)
+    with app.app_context():
+        result_set = db.session.scalar(select(ResultSet).where(
+            ResultSet.wave_id == stored.wave_id, ResultSet.state == "released"))
+        measured = scale_appendix(result_set, questionnaire, "en")
+        items_only = scale_appendix(None, questionnaire, "en")
+        assert any(s.reliability for s in measured)
+        assert [s.items for s in items_only] == [s.items for s in measured]
+        assert not any(s.reliability for s in items_only)
+        page = '{% from "reports/_wave_macros.html" import appendix %}{{ appendix(s, **k) }}'
+        with app.test_request_context(), force_locale("de"):
+            html = render_template_string(page, s=items_only, k={"separate_waves": True})
+            one = render_template_string(page, s=measured, k={})
+    assert "getrennten Befragungswellen" in html and "Cronbach" not in html
+    assert "Cronbach" in one and "getrennten" not in one
