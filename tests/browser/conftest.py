@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -61,11 +62,38 @@ class LiveSurvey:
         return self._codes.pop()
 
 
+@contextmanager
+def serving(app):
+    """``app`` served by waitress on a free port of 127.0.0.1; yields its address."""
+    from waitress.server import create_server
+
+    from survey_app.extensions import db
+
+    server = create_server(app, host="127.0.0.1", port=0, threads=4)
+    threading.Thread(target=server.run, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.effective_port}"
+    finally:
+        server.close()
+        with app.app_context():
+            db.engine.dispose()
+
+
+def staff_login(page, url: str, email: str, lang: str) -> None:
+    """Log a staff member in (the test password) and switch the interface to ``lang``."""
+    from tests.staff.conftest import PASSWORD
+
+    page.goto(f"{url}/staff/login")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    with page.expect_navigation(wait_until="load"):
+        page.locator("form [type=submit]").first.click()
+    page.goto(f"{url}/language/{lang}?next=auth.home")
+
+
 @pytest.fixture(scope="module")
 def live(sqlite_template, tmp_path_factory):
     """The app on a SQLite copy, served by waitress on a free port of 127.0.0.1."""
-    from waitress.server import create_server
-
     from survey_app.demo.seed import district_polygon
     from survey_app.extensions import db
     from survey_app.models import District
@@ -82,13 +110,8 @@ def live(sqlite_template, tmp_path_factory):
             if district.name == "Süd":  # well-known places, for the district search
                 district.places = '["Hauptbahnhof", "Stadtpark Süd"]'
         db.session.commit()
-    server = create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield LiveSurvey(f"http://127.0.0.1:{server.effective_port}", city.codes)
-    server.close()
-    with app.app_context():
-        db.engine.dispose()
+    with serving(app) as url:
+        yield LiveSurvey(url, city.codes)
 
 
 @pytest.fixture

@@ -4,17 +4,15 @@ finds no WCAG 2.1 A/AA violation in German or English (issue 10, items 4-9)."""
 
 from __future__ import annotations
 
-import threading
 from urllib.parse import quote
 
 import pytest
 
 from survey_app.demo.indicators import INDICATOR, YEAR
-from survey_app.extensions import db
 from tests.browser.test_pupil_in_chromium import axe_violations, navigate
+from tests.browser.conftest import serving, staff_login
 from tests.conftest import make_app
 from tests.insights.conftest import make_released
-from tests.staff.conftest import PASSWORD
 
 ARTIFACTS_NAME = "insights"
 
@@ -24,35 +22,20 @@ def served(sqlite_template, tmp_path_factory):
     """The demo city with released results and indicators, served on a free port."""
     import shutil
 
-    from waitress.server import create_server
-
     folder = tmp_path_factory.mktemp("insights")
     shutil.copy(sqlite_template, folder / "live.sqlite")
     app = make_app(f"sqlite:///{folder / 'live.sqlite'}", folder / "instance")
     with app.app_context():
         released = make_released()
-    server = create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}", released
-    server.close()
-    with app.app_context():
-        db.engine.dispose()
-
-
-def _login(page, url: str, email: str, lang: str) -> None:
-    page.goto(f"{url}/staff/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    navigate(page, page.locator("form [type=submit]").first)
-    page.goto(f"{url}/language/{lang}?next=auth.home")
+    with serving(app) as url:
+        yield url, released
 
 
 @pytest.mark.parametrize("lang", ["de", "en"])
 def test_planner_pages_are_usable_and_accessible(page_factory, served, lang):
     url, r = served
     page = page_factory()
-    _login(page, url, r.emails["region_planner"], lang)
+    staff_login(page, url, r.emails["region_planner"], lang)
     base = f"{url}/planner/municipalities/{r.municipality_id}"
     found = {}
     page.goto(f"{url}/planner/insights")
@@ -88,7 +71,7 @@ def test_planner_pages_are_usable_and_accessible(page_factory, served, lang):
 def test_coordinator_school_results_are_accessible(page_factory, served, lang):
     url, r = served
     page = page_factory()
-    _login(page, url, r.emails["coordinator"], lang)
+    staff_login(page, url, r.emails["coordinator"], lang)
     page.goto(f"{url}/school/results/")
     navigate(page, page.locator("main a").first)
     assert page.locator("svg.chart-intervals").count() > 10

@@ -9,17 +9,15 @@ from __future__ import annotations
 import csv
 import io
 import re
-import threading
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
-from survey_app.extensions import db
 from tests.browser.test_pupil_in_chromium import axe_violations, navigate
+from tests.browser.conftest import serving, staff_login
 from tests.conftest import make_app
 from tests.insights.conftest import earlier_release, indicator_csv, make_released
-from tests.staff.conftest import PASSWORD
 
 
 @pytest.fixture(scope="module")
@@ -27,8 +25,6 @@ def demo_city(sqlite_template, tmp_path_factory):
     """The demo city with two released waves and its indicators, served on a free port;
     and an indicator file a planner would upload."""
     import shutil
-
-    from waitress.server import create_server
 
     folder = tmp_path_factory.mktemp("planner")
     shutil.copy(sqlite_template, folder / "live.sqlite")
@@ -38,21 +34,8 @@ def demo_city(sqlite_template, tmp_path_factory):
         earlier_release(released.result_set_id)
         upload = folder / "indikatoren.csv"
         upload.write_text(indicator_csv(released.municipality_id), encoding="utf-8")
-    server = create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}", released, upload
-    server.close()
-    with app.app_context():
-        db.engine.dispose()
-
-
-def _login(page, url: str, email: str, lang: str) -> None:
-    page.goto(f"{url}/staff/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    navigate(page, page.locator("form [type=submit]").first)
-    page.goto(f"{url}/language/{lang}?next=auth.home")
+    with serving(app) as url:
+        yield url, released, upload
 
 
 def _download(page, text: str, lang: str) -> list[list]:
@@ -83,7 +66,7 @@ def _downloads(page, lang: str) -> list[list]:
 def test_a_planner_walks_through_the_workspace(page_factory, demo_city, lang):
     url, r, upload = demo_city
     page = page_factory()
-    _login(page, url, r.emails["planner"], lang)
+    staff_login(page, url, r.emails["planner"], lang)
     found = {}
     # the map: the landing page of a planner
     page.goto(f"{url}/planner/")
