@@ -49,6 +49,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.web_cpu import CpuSampler  # noqa: E402
 from bench.web_crash import kill_repeatedly  # noqa: E402
 from bench.web_database import create_database, drop_database, seed, verify  # noqa: E402
 from bench.web_load import bare_process, percentile, pupil_process, run_clients, split  # noqa: E402
@@ -70,19 +71,25 @@ def run_database(kind: str, options) -> dict:
                 "WELLBEING_INSTANCE": str(folder / "instance"),
                 "RATELIMIT_STORAGE_URI": REDIS_URL, "RATELIMIT_KEY_PREFIX": prefix,
                 "SURVEY_BASE_URL": f"http://{HOST}:{port}/"})
-    server = Server(env, port, options.workers, folder)
-    figures: dict = {"database": kind, "pupils": options.pupils, "workers": options.workers}
+    server = Server(env, port, options.workers, folder, options.threads)
+    figures: dict = {"database": kind, "pupils": options.pupils, "workers": options.workers,
+                     "threads": options.threads}
     try:
         codes = seed(env, options.pupils * options.rounds)
         figures["first_start_s"] = round(server.start(), 2)
         clients = min(options.pupils, 200)
         processes = max(1, options.client_processes)
-        bare = run_clients(bare_process, [(server.base, len(chunk), options.bare_seconds)
-                                           for chunk in split(list(range(clients)), processes)])
+        group = lambda: server.process.pid if server.process else -1  # noqa: E731
+        with CpuSampler(group, os.getpid()) as bare_cpu:
+            bare = run_clients(bare_process, [(server.base, len(chunk), options.bare_seconds)
+                                               for chunk in split(list(range(clients)),
+                                                                  processes)])
+        figures["bare_cpu_s"] = bare_cpu.split()
         figures["bare_rps"] = round(sum(bare) / options.bare_seconds, 1)
         records, errors, saves, views, elapsed = [], [], [], [], 0.0
         figures["rss_mb"] = [("before pupils", server.worker_rss_mb())]
         restarts: list[float] = []
+        load_cpu = CpuSampler(group, os.getpid()).__enter__()
         for round_index in range(options.rounds):
             batch = list(enumerate(codes[round_index * options.pupils:
                                          (round_index + 1) * options.pupils],
@@ -112,6 +119,8 @@ def run_database(kind: str, options) -> dict:
                 print(f"{kind}: worker resident memory {figures['rss_mb'][-1][0]}: "
                       + ", ".join(f"{mb:.0f}" for mb in figures["rss_mb"][-1][1]) + " MiB, "
                       f"{time.monotonic() - began:.0f} s for the round", flush=True)
+        load_cpu.__exit__(None, None, None)
+        figures["load_cpu_s"] = load_cpu.split()
         server.stop()
         log = (folder / "server.log").read_text(errors="replace")
         figures.update({
@@ -162,6 +171,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="Run the pupils this many times (fresh codes), memory after each.")
     parser.add_argument("--databases", default="postgresql,sqlite")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    parser.add_argument("--threads", type=int, default=4, help="Threads per worker.")
     parser.add_argument("--client-processes", type=int, default=2)
     parser.add_argument("--bare-seconds", type=float, default=5.0)
     parser.add_argument("--think", type=float, default=0.0,

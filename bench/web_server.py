@@ -22,8 +22,9 @@ HOST = "127.0.0.1"
 class Server:
     """``wellbeing serve`` in its own process group, killed and restarted on demand."""
 
-    def __init__(self, env: dict, port: int, workers: int, folder: Path) -> None:
+    def __init__(self, env: dict, port: int, workers: int, folder: Path, threads: int = 4) -> None:
         self.env, self.port, self.workers, self.folder = env, port, workers, folder
+        self.threads = threads
         self.process: subprocess.Popen | None = None
         self.starts = 0
 
@@ -39,7 +40,7 @@ class Server:
                 open(self.folder / "access.log", "a") as out:
             self.process = subprocess.Popen(
                 [WELLBEING, "serve", "--host", HOST, "--port", str(self.port),
-                 "--workers", str(self.workers)],
+                 "--workers", str(self.workers), "--threads", str(self.threads)],
                 env=self.env, stdout=out, stderr=err, start_new_session=True)
         while time.monotonic() - began < timeout:
             if self.process.poll() is not None:

@@ -111,7 +111,13 @@ def serve(host: str, port: int, workers: int, threads: int, timeout: int,
         for problem in problems:
             click.echo(f"refusing to start: {problem}", err=True)
         sys.exit(2)
+    from survey_app.pupil.warm import warm_pupil_pages
     from survey_app.wsgi_server import ProductionServer
+
+    try:  # before the fork: every worker starts with the pupil pages built
+        warm_pupil_pages(app)
+    except Exception:  # noqa: BLE001 (the workers build them on first use instead)
+        logging.getLogger(__name__).exception("pupil pages were not prepared in advance")
 
     ProductionServer(app, {
         "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
