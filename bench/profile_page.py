@@ -170,7 +170,7 @@ def main(argv=None) -> None:
             print("function calls now / before: " + ", ".join(
                 f"{name} {results[name][2] / BEFORE[name][1]:.2f}" for name in ("view", "save")))
         if args.profile:
-            for name, call in (("view", view), ("save", save)):
+            for name, call in (("bare", bare), ("view", view), ("save", save)):
                 profiler = cProfile.Profile()
                 profiler.enable()
                 for _ in range(50):

@@ -8,6 +8,8 @@ Interface texts come from the gettext catalogues in ``survey_app/translations``
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from babel import Locale
 from flask import has_request_context, session
 
@@ -30,11 +32,13 @@ def select_locale() -> str:
     return lang if lang in LANGUAGES else DEFAULT_LOCALE
 
 
+@lru_cache(maxsize=32)
 def direction(lang: str) -> str:
     """``rtl`` for right-to-left languages (Arabic), else ``ltr``."""
     return Locale.parse(lang).text_direction
 
 
+@lru_cache(maxsize=32)
 def native_name(lang: str) -> str:
     """The language's own name with a capital, e.g. ``Türkçe`` for ``tr``."""
     name = Locale.parse(lang).get_display_name(lang)

@@ -22,7 +22,7 @@ from survey_app.pupil.districts import district_choices, district_map, wave_dist
 from survey_app.pupil.form_builder import PREFIX, page_form
 from survey_app.pupil.layout import layout
 from survey_app.pupil.navigation import Route
-from survey_app.pupil.rendered import rendered_choices
+from survey_app.pupil.rendered import rendered_questions
 from survey_app.services import questionnaires
 
 
@@ -132,17 +132,16 @@ def page_context(survey: Survey, number: int, answers: dict[str, str], route: Ro
     for code, (message, typed) in (mistakes or {}).items():
         form[PREFIX + code].mistake, form[PREFIX + code].typed = message, typed
     on_page = {item.code for item in page.items}
+    hidden = {item.code for item in page.items
+              if item.code not in route.shown and not (
+                  item.show_if and item.show_if.item in on_page)}
     return {
         "form": form,
-        "choices": rendered_choices(form, current_language()),
+        "questions": rendered_questions(form, current_language(), missing, map_, hidden),
         "page": page,
         "number": number,
         "total": len(questionnaire.pages),
         "questionnaire": questionnaire,
-        "district_map": map_,
-        "hidden": {item.code for item in page.items
-                   if item.code not in route.shown and not (
-                       item.show_if and item.show_if.item in on_page)},
         "condition_css": url_for("pupil.condition_styles", v=questionnaire.content_hash[:16])
         if layout(questionnaire).page_styled[number - 1] else None,
         "missing": missing,

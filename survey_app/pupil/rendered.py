@@ -16,9 +16,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import current_app
+from flask_babel import get_locale
 from markupsafe import Markup
 
 _ATTRIBUTE = "_rendered_choices"
+_QUESTIONS = "_rendered_questions"
+_MACROS = "_rendered_macros"
 
 
 @dataclass(frozen=True)
@@ -53,8 +56,7 @@ def rendered_choices(form, lang: str) -> dict[str, RenderedChoices]:
     found = form_class.__dict__.get(_ATTRIBUTE)
     if found is not None:
         return found
-    macros = current_app.jinja_env.get_template("pupil/_macros.html").make_module(
-        {"lang": lang})
+    macros = _macros(form_class, lang)
     found = {}
     for field in form.item_fields():
         if field.kind != "choice":
@@ -66,3 +68,51 @@ def rendered_choices(form, lang: str) -> dict[str, RenderedChoices]:
             _render(macros.option, field.name, field.item.type, extra, "x"))
     setattr(form_class, _ATTRIBUTE, found)
     return found
+
+
+def _macros(form_class, lang: str):
+    """The page macros with ``lang`` in their context, made once per form class."""
+    module = form_class.__dict__.get(_MACROS)
+    if module is None:
+        module = current_app.jinja_env.get_template("pupil/_macros.html").make_module(
+            {"lang": lang})
+        setattr(form_class, _MACROS, module)
+    return module
+
+
+def rendered_questions(form, lang: str, missing, district_map, hidden) -> list[Markup]:
+    """The HTML of every question of a page form that is not ``hidden``, in page order.
+
+    A choice question's HTML depends only on its form class (question,
+    options, language), the chosen value and whether it is marked as missing;
+    it is rendered with the ``question`` macro the first time that
+    combination is shown and kept on the form class (at most options + 1
+    values, twice). Number and text questions (what the pupil typed) and the
+    district question (its map) are rendered each time.
+    """
+    form_class = type(form)
+    cache = form_class.__dict__.get(_QUESTIONS)
+    if cache is None:
+        cache = {}
+        setattr(form_class, _QUESTIONS, cache)
+    choices = rendered_choices(form, lang)
+    question = _macros(form_class, lang).question
+    # The interface texts come from the request's catalogue: part of the key, so that a
+    # request whose catalogue is not the form's language can never leave its texts here.
+    catalogue = str(get_locale())
+    shown = []
+    for field in form.item_fields():
+        code = field.item.code
+        if code in hidden:
+            continue
+        if field.kind != "choice" or field.item.type == "wave_list":
+            # The district question shows the wave's map, which the city can change
+            # (a GeoJSON import) while the form class stays: rendered every time.
+            shown.append(question(field, missing, district_map, choices.get(field.name)))
+            continue
+        key = (field.name, field.data, code in missing, catalogue)
+        html = cache.get(key)
+        if html is None:
+            html = cache[key] = question(field, missing, district_map, choices.get(field.name))
+        shown.append(html)
+    return shown

@@ -75,3 +75,70 @@ def test_a_changed_definition_gets_its_own_layout():
     assert layout(first) == layout(second)  # same file, same rules
     assert "club_name" in visible_items(first, {"club": "1"})
     assert "club_name" not in visible_items(second, {"club": "0"})
+
+
+def _answer_states(form):
+    """No answers; each item's first option; each item's last option (numbers: min, max)."""
+    def pick(field, last):
+        if field.kind == "choice":
+            return str(field.choices[-1 if last else 0].value)
+        if field.kind == "number":
+            return str(field.maximum if last else field.minimum)
+        return "eine Antwort" if last else "x"
+
+    yield {}
+    for last in (False, True):
+        yield {field.item.code: pick(field, last) for field in form.item_fields()}
+
+
+def test_questions_kept_on_the_form_class_equal_a_fresh_render(app, city):
+    """Every question's HTML, taken from the form class's store, is what the macro renders now.
+
+    Each page is shown with several answers and with every item marked as
+    missing and not, in German and in Arabic, one after the other on the same
+    form classes, so a store keyed on too little would show a stale answer.
+    """
+    from flask import session
+
+    from survey_app.models import Response, Wave
+    from survey_app.pupil import navigation
+    from survey_app.pupil.current import Survey, page_context, page_form_class
+    from survey_app.pupil.rendered import rendered_choices
+    from survey_app.services import questionnaires
+
+    with app.app_context():
+        wave = db.session.get(Wave, city.wave_id)
+        db.session.expunge(wave)
+        questionnaire = questionnaires.find(wave.questionnaire_id, wave.questionnaire_version,
+                                            wave.questionnaire_hash,
+                                            app.config.get("QUESTIONNAIRE_DIRS"))
+    survey = Survey(Response(id=0, furthest_page=0, language="de"), wave, questionnaire)
+    compared = 0
+    for lang in ("de", "ar"):
+        # A request of its own per language, as in the app (the catalogue is kept on ``g``).
+        with app.test_request_context("/survey"):
+            session["lang"] = lang
+            fresh = app.jinja_env.get_template("pupil/_macros.html").make_module({"lang": lang})
+            for number, page in enumerate(questionnaire.pages, start=1):
+                form_class, _map = page_form_class(survey, number)
+                states = list(_answer_states(form_class(formdata=None, meta={"csrf": False})))
+                for answers in states * 2:
+                    for missing in (set(), {item.code for item in page.items}):
+                        route = navigation.route(questionnaire, answers)
+                        context = page_context(survey, number, answers, route, missing)
+                        form = context["form"]
+                        _form_class, map_ = page_form_class(survey, number, with_map=True)
+                        choices = rendered_choices(form, lang)
+                        shown = {item.code for item in page.items} - _hidden(page, route)
+                        expected = [
+                            fresh.question(field, missing, map_, choices.get(field.name))
+                            for field in form.item_fields() if field.item.code in shown]
+                        assert context["questions"] == expected, (lang, number, answers)
+                        compared += len(expected)
+    assert compared > 100
+
+
+def _hidden(page, route):
+    on_page = {item.code for item in page.items}
+    return {item.code for item in page.items if item.code not in route.shown
+            and not (item.show_if and item.show_if.item in on_page)}
