@@ -77,11 +77,11 @@ def setup(database_url: str | None, folder: Path):
     return app, codes
 
 
-def page_post_data(html: str) -> dict[str, str]:
-    """The hidden fields and, for each question, its first offered answer."""
+def page_post_data(html: str, last: bool = False) -> dict[str, str]:
+    """The hidden fields and, for each question, its first (or ``last``) offered answer."""
     data = dict(_HIDDEN.findall(html))
     for name in dict.fromkeys(re.findall(r'<input type="radio" id="[^"]+" name="(q_[^"]+)"', html)):
-        data[name] = re.search(rf'name="{name}" value="([^"]+)"', html).group(1)
+        data[name] = re.findall(rf'name="{name}" value="([^"]+)"', html)[-1 if last else 0]
     for name in re.findall(r'<input type="number"[^>]*name="(q_[^"]+)"', html):
         data[name] = re.search(rf'name="{name}"[^>]*min="(\d+)"', html).group(1) \
             if re.search(rf'name="{name}"[^>]*min="(\d+)"', html) else "6"
@@ -143,13 +143,17 @@ def main(argv=None) -> None:
             assert result.status_code == 303, (number, result.status_code, result.text[:300])
             number += 1
         url = f"/survey/page/{args.page}"
-        data = page_post_data(client.get(url).text)
+        html = client.get(url).text
+        # Each save changes every choice answer (first option, then last, ...), as a pupil's
+        # first save of a page does: the answers are written, not only compared.
+        datas, saves = (page_post_data(html), page_post_data(html, last=True)), [0]
 
         def view():
             assert client.get(url).status_code == 200
 
         def save():
-            result = client.post(url, data=data)
+            saves[0] += 1
+            result = client.post(url, data=datas[saves[0] % 2])
             assert result.status_code == 303, result.text[:500]
 
         def bare():
