@@ -1,12 +1,12 @@
-"""A wave's answer rows (one per pupil and item) as typed columns, one per item.
+"""A wave's answers (one per pupil and item, numbered) as typed columns, one per item.
 
 Why not ``pivot`` and a ``to_numeric`` per item: a county wave has millions of
-answer rows; the pivot of Python strings and a parse per item and row cost
-more than reading them (``bench/planner.py --profile``). Here the rows are
-transposed once, responses and item codes numbered (factorised), and the
-answer texts numbered too: a wave has a few hundred distinct answer texts
-(``1`` to ``5``, ages, hours, district ids), so each distinct text is parsed
-once and every column is filled by numpy indexing.
+answers; the pivot of Python strings and a parse per item and answer cost
+more than reading them (``bench/planner.py --profile``). The answers arrive
+numbered (:class:`~survey_app.services.answer_rows.Answers`): a wave has a
+few hundred distinct answer texts (``1`` to ``5``, ages, hours, district
+ids), so each distinct text is parsed once and every column is filled by
+numpy indexing.
 
 The columns are exactly what the pivot and the per-item conversion gave:
 ``Int64`` for whole-number items, ``Float64`` for numbers with decimals
@@ -18,13 +18,11 @@ converts further.
 
 from __future__ import annotations
 
-import gc
-from contextlib import contextmanager
-
 import numpy as np
 import pandas as pd
 
 from analysis.questionnaire import Questionnaire
+from survey_app.services.answer_rows import Answers
 
 
 def numeric_kind(item) -> str | None:
@@ -34,47 +32,19 @@ def numeric_kind(item) -> str | None:
     return "Float64" if item.type == "number" and item.decimals else "Int64"
 
 
-@contextmanager
-def collector_paused():
-    """Python's cyclic garbage collector off for a bulk read, then on again if it was.
-
-    Why: fetching and transposing millions of rows creates millions of tuples;
-    each growth of the heap by a quarter triggers a full collection that walks
-    every object of the process, which cost more than the reading itself
-    (``bench/planner.py --profile``). The tuples form no cycles and are freed
-    by reference counting as soon as the arrays are built.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def long_arrays(rows: list[tuple]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``(response ids, item codes, value texts)`` of ``(response_id, item, value)`` rows."""
-    if not rows:
-        empty = np.array([], dtype=object)
-        return np.array([], dtype=np.int64), empty, empty
-    rids, items, values = zip(*rows)
-    return (np.fromiter(rids, dtype=np.int64, count=len(rids)),
-            np.array(items, dtype=object), np.array(values, dtype=object))
-
-
-def answer_columns(rids: np.ndarray, items: np.ndarray, values: np.ndarray,
-                   responses: np.ndarray, questionnaire: Questionnaire) -> dict[str, object]:
+def answer_columns(answers: Answers, responses: np.ndarray,
+                   questionnaire: Questionnaire) -> dict[str, object]:
     """Columns (by item code, for the responses ``responses``, in that order).
 
     Only the questionnaire's items that have at least one answer among
     ``responses`` get a column; answers of other responses are ignored.
     """
-    position = pd.Index(responses).get_indexer(rids)
+    position = pd.Index(responses).get_indexer(answers.rids)
     keep = position >= 0
-    item_codes, item_names = pd.factorize(items[keep])
-    text_codes, texts = pd.factorize(values[keep])
-    column_of = {name: j for j, name in enumerate(item_names)}
+    item_codes, item_names = answers.item_codes[keep], answers.items
+    text_codes, texts = answers.text_codes[keep], answers.texts
+    answered = np.bincount(item_codes, minlength=len(item_names)) > 0
+    column_of = {name: j for j, name in enumerate(item_names) if answered[j]}
     # One row per answered item, one column per response; -1 = no answer (the last
     # entry of every lookup table below is the missing value).
     matrix = np.full((len(item_names), len(responses)), -1, dtype=np.int64)
@@ -95,7 +65,9 @@ def answer_columns(rids: np.ndarray, items: np.ndarray, values: np.ndarray,
 def _numeric(matrix: np.ndarray, rows: list[int], codes: list[str], texts, kind: str) -> dict:
     """The ``kind`` columns of the matrix rows ``rows``, each distinct text parsed once."""
     block = matrix[rows]
-    used = np.unique(block[block >= 0])
+    seen = np.zeros(len(texts) + 1, dtype=bool)
+    seen[block.ravel()] = True  # -1 (no answer) marks the last slot, which is not a text
+    used = np.flatnonzero(seen[:-1])
     parsed = pd.to_numeric(pd.Series(np.asarray(texts, dtype=object)[used], dtype=object))
     parsed = parsed.astype(kind).array  # raises for 2.5 in a whole-number item, as before
     lookup = np.zeros(len(texts) + 1, dtype="int64" if kind == "Int64" else "float64")

@@ -17,10 +17,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from analysis.questionnaire import DONT_KNOW, Questionnaire
-from survey_app.models import Answer, District, Response, School, SchoolClass, Wave
+from survey_app.models import District, Response, School, SchoolClass, Wave
 from survey_app.pupil.navigation import shown_pages
-from survey_app.services.answer_columns import (answer_columns, collector_paused,
-                                                   long_arrays, numeric_kind)
+from survey_app.services.answer_columns import answer_columns, numeric_kind
+from survey_app.services.answer_rows import read_answers
 
 FIXED_COLUMNS = ("response_id", "wave", "school", "class", "district", "grade", "gender",
                  "language")
@@ -66,17 +66,12 @@ def responses_frame(session: Session, wave: Wave, questionnaire: Questionnaire,
         .where(Response.wave_id == wave.id, Response.status.in_(states)),
         ["rid", "language", "status", "furthest_page", "school", "class", "class_grade",
          "school_id", "municipality_id"])
-    with collector_paused():
-        rids, items, values = long_arrays(_rows(
-            session, select(Answer.response_id, Answer.item_code, Answer.value)
-            .join(Response, Response.id == Answer.response_id)
-            .where(Response.wave_id == wave.id, Response.status.in_(states))))
+    answers = read_answers(session, Response.wave_id == wave.id, Response.status.in_(states))
     if min_progress is not None:
-        answers = pd.DataFrame({"rid": rids, "item": items, "value": values})
-        keep = _far_enough(meta, answers, questionnaire, min_progress)
+        keep = _far_enough(meta, answers.long(), questionnaire, min_progress)
         meta = meta[keep.to_numpy()]
     frame = meta.set_index("rid")
-    typed = answer_columns(rids, items, values, frame.index.to_numpy(), questionnaire)
+    typed = answer_columns(answers, frame.index.to_numpy(), questionnaire)
     frame = pd.concat([frame, pd.DataFrame(typed, index=frame.index)], axis=1)
     district_codes = {str(d.id): d.code for d in session.scalars(select(District))}
     district_codes[DONT_KNOW] = DONT_KNOW
@@ -103,14 +98,7 @@ def responses_frame(session: Session, wave: Wave, questionnaire: Questionnaire,
 
 
 def _frame(session: Session, statement, columns: list[str]) -> pd.DataFrame:
-    """The rows of a plain column query as a DataFrame (see :func:`_rows`)."""
-    rows = _rows(session, statement)
-    return pd.DataFrame.from_records(rows, columns=columns) if rows else \
-        pd.DataFrame({c: [] for c in columns}, columns=columns)
-
-
-def _rows(session: Session, statement) -> list[tuple]:
-    """The rows of a plain column query as the driver's tuples, fast enough for a county's answers.
+    """The rows of a plain column query as a DataFrame, fast enough for a county's answers.
 
     The columns are integers and strings, which need no type processing, so
     the driver's plain tuples are handed to pandas: building a SQLAlchemy
@@ -119,9 +107,11 @@ def _rows(session: Session, statement) -> list[tuple]:
     """
     result = session.connection().execute(statement)
     try:
-        return result.cursor.fetchall()
+        rows = result.cursor.fetchall()
     finally:
         result.close()
+    return pd.DataFrame.from_records(rows, columns=columns) if rows else \
+        pd.DataFrame({c: [] for c in columns}, columns=columns)
 
 
 def progress(questionnaire: Questionnaire, answers: dict[str, str], furthest_page: int) -> float:

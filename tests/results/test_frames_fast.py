@@ -10,6 +10,7 @@ the questionnaire does not have).
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 from sqlalchemy import delete, select
@@ -21,7 +22,8 @@ from survey_app.demo.seed import ensure_demo_city
 from survey_app.extensions import db
 from survey_app.models import Answer, District, Response, School, SchoolClass
 from survey_app.services import frames
-from survey_app.services.answer_columns import answer_columns, long_arrays
+from survey_app.services.answer_columns import answer_columns
+from survey_app.services.answer_rows import RECORD, UNIT, Answers
 from survey_app.services.frames import responses_frame
 
 
@@ -128,12 +130,30 @@ def test_a_frame_without_answers_or_responses(wave):
     assert responses_frame(db.session, wave, questionnaire, keys=True).empty
 
 
+def test_answers_holding_the_separators_are_read_row_by_row(wave):
+    """A free text with the separators the database joins answers with: read row by row."""
+    wave, questionnaire = wave
+    first = db.session.scalar(select(Response.id).where(Response.status == "submitted")
+                              .order_by(Response.id.desc()))
+    db.session.add(Answer(response_id=first, item_code="wish_district",
+                          value=f"a{RECORD}b{UNIT}c"))
+    db.session.commit()
+    new = responses_frame(db.session, wave, questionnaire, keys=True, include_text=True)
+    old = _pivoted(db.session, wave, questionnaire, keys=True, include_text=True)
+    pd.testing.assert_frame_equal(_comparable(new), _comparable(old))
+    assert (new["wish_district"] == f"a{RECORD}b{UNIT}c").sum() == 1
+
+
+def _answers(rows):
+    rids, items, values = zip(*rows)
+    return Answers(np.array(rids), *pd.factorize(np.array(items, dtype=object)),
+                   *pd.factorize(np.array(values, dtype=object)))
+
+
 def test_answers_that_are_not_numbers_are_refused_as_before(wave):
     wave, questionnaire = wave
-    rid, items, values = long_arrays([(1, "sleep_hours", "8.5"), (2, "sleep_hours", "acht"),
-                                      (1, "grade", "5")])
+    answers = _answers([(1, "sleep_hours", "8.5"), (2, "sleep_hours", "acht"), (1, "grade", "5")])
     with pytest.raises(ValueError, match="acht"):
-        answer_columns(rid, items, values, pd.Index([1, 2]).to_numpy(), questionnaire)
-    rid, items, values = long_arrays([(1, "grade", "5.5")])
+        answer_columns(answers, np.array([1, 2]), questionnaire)
     with pytest.raises(TypeError):  # a whole-number item: 5.5 cannot become Int64
-        answer_columns(rid, items, values, pd.Index([1]).to_numpy(), questionnaire)
+        answer_columns(_answers([(1, "grade", "5.5")]), np.array([1]), questionnaire)
