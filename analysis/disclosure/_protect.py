@@ -58,9 +58,12 @@ def hide_complements(out: pd.DataFrame, reason: np.ndarray, fixed: np.ndarray, m
         extra = [rows[i] for i in sorted(hidden) if reason[rows[i]] == ""]
         reason[extra] = "complementary"
 
+    # a row's group across measures: its separate_by values and its group key (once, not
+    # per family: built row by row, this was the slowest step for a county's tables)
+    tags = list(zip(zip(*[frame[c].to_numpy() for c in separate]), keys)) if separate else \
+        [((), key) for key in keys]
     for family in alike:
         members = measures.isin(list(family)).to_numpy()
-        tags = [(tuple(frame[c].iloc[i] for c in separate), keys[i]) for i in range(len(out))]
         hidden_groups = {tags[i] for i in np.flatnonzero(members & (reason != ""))}
         extra = [i for i in np.flatnonzero(members & (reason == "") & ~fixed) if tags[i] in hidden_groups]
         reason[extra] = "complementary"

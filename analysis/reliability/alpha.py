@@ -76,8 +76,16 @@ def cronbach_alpha(items: pd.DataFrame, *, ci: float = 0.95) -> pd.Series:
     if not 0 < ci < 1:
         raise ValueError(f"ci must be between 0 and 1, got {ci}")
     x = core.prepare(items)
+    return _alpha(x, core.pairwise_moments(x)[0], ci)
+
+
+def _alpha(x: np.ndarray, c: np.ndarray, ci: float) -> pd.Series:
+    """:func:`cronbach_alpha` of a prepared matrix ``x`` with covariances ``c``.
+
+    Separate so that :func:`analysis.reliability.scale_reliability` prepares
+    the items and computes their covariances once for alpha and omega.
+    """
     n, k = x.shape
-    c, _, _ = core.pairwise_moments(x)
     raw, std, average_r, q = core.alpha_1(c, core.cov2cor(c))
     p = 1 - ci
     f_low, f_high = stats.f.ppf([1 - p / 2, p / 2], n - 1, (n - 1) * (k - 1))

@@ -68,7 +68,11 @@ def _omega(items: pd.DataFrame) -> tuple[float, bool]:
     x = core.prepare(items)
     if x.shape[1] < 3:
         raise ValueError("omega needs at least 3 items (a one-factor model of 2 is not identified)")
-    _, r, _ = core.pairwise_moments(x)
+    return _omega_of(core.pairwise_moments(x)[1])
+
+
+def _omega_of(r: np.ndarray) -> tuple[float, bool]:
+    """:func:`_omega` from the pairwise-complete correlations ``r`` of at least 3 items."""
     lam = core.minres_loadings(r)
     key = np.where(lam < 0, -1.0, 1.0)
     vt = (r * key[:, None] * key[None, :]).sum()

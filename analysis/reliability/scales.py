@@ -16,8 +16,9 @@ import pandas as pd
 
 from analysis.scoring._recode import recode_scale_items
 from analysis.questionnaire.model import Questionnaire
-from analysis.reliability.alpha import cronbach_alpha, item_statistics
-from analysis.reliability.omega import _omega
+from analysis.reliability import _core as core
+from analysis.reliability.alpha import _alpha, item_statistics
+from analysis.reliability.omega import _omega_of
 
 __all__ = ["Reliability", "scale_reliability"]
 
@@ -42,6 +43,7 @@ def scale_reliability(
     min_n: int = 10,
     ci: float = 0.95,
     errors: Literal["raise", "coerce"] = "raise",
+    item_table: bool = True,
 ) -> Reliability:
     """Alpha, omega and item statistics of every scale, overall and per group.
 
@@ -62,6 +64,10 @@ def scale_reliability(
         Confidence level of the alpha intervals.
     errors : {"raise", "coerce"}
         Answers outside the answer scale: see :func:`analysis.scoring.score`.
+    item_table : bool
+        ``False`` leaves the ``items`` table empty (its columns only) and
+        skips the item statistics, for a caller that shows only the scales'
+        figures; the ``scales`` table is the same.
 
     Returns
     -------
@@ -78,7 +84,9 @@ def scale_reliability(
     Items are recoded as for scoring (reverse coding, *prefer not to say*
     missing); then each (scale, group) goes through :func:`cronbach_alpha`,
     :func:`item_statistics` and :func:`omega_total`, with pairwise-complete
-    covariances as in psych.
+    covariances as in psych. A group with every pupil of the sample (everyone
+    answered in one language) gets the figures of ``"all"`` without computing
+    them twice.
 
     References
     ----------
@@ -123,9 +131,14 @@ def scale_reliability(
             groups.append((by, g, (column == g).to_numpy()))
     scale_rows, item_rows = [], []
     for scale in questionnaire.scales:
+        whole = None  # the figures of "all", for a group of every pupil
         for group_var, group, mask in groups:
             key = {"scale": scale.id, "group_var": group_var, "group": group}
-            s, items = _one(values.loc[mask, list(scale.items)], min_n, ci)
+            if whole is None or not mask.all():
+                s, items = _one(values.loc[mask, list(scale.items)], min_n, ci, item_table)
+            else:
+                s, items = whole
+            whole = whole or (s, items)
             scale_rows.append({**key, **s})
             item_rows += [{**key, "item": code, **row} for code, row in items.iterrows()]
     return Reliability(
@@ -136,21 +149,33 @@ def scale_reliability(
     )
 
 
-def _one(items: pd.DataFrame, min_n: int, ci: float) -> tuple[dict, pd.DataFrame]:
-    """Scale and item statistics of one (scale, group), suppressed or explained if impossible."""
+def _one(items: pd.DataFrame, min_n: int, ci: float,
+         item_table: bool = True) -> tuple[dict, pd.DataFrame]:
+    """Scale and item statistics of one (scale, group), suppressed or explained if impossible.
+
+    The items are checked and their covariances computed once, for alpha and
+    omega (the figures are those of :func:`cronbach_alpha` and
+    :func:`omega_total`); without ``item_table`` no item statistics and an
+    empty item table.
+    """
     n = int(items.notna().any(axis=1).sum())
-    empty = pd.DataFrame(np.nan, index=items.columns, columns=_ITEM_STATS)
+    empty = pd.DataFrame(np.nan, index=items.columns if item_table else [], columns=_ITEM_STATS)
     scale = dict.fromkeys(_SCALE_STATS, np.nan) | {"suppressed": n < min_n, "note": ""}
     if n < min_n:
         return scale | {"note": f"fewer than {min_n} pupils"}, empty.assign(suppressed=True)
     try:
-        scale |= cronbach_alpha(items, ci=ci).to_dict()
-        stats_ = item_statistics(items)
+        if not 0 < ci < 1:
+            raise ValueError(f"ci must be between 0 and 1, got {ci}")
+        x = core.prepare(items)
+        cov, cor, _ = core.pairwise_moments(x)
+        scale |= _alpha(x, cov, ci).to_dict()
+        stats_ = item_statistics(items) if item_table else empty
     except ValueError as problem:
         return scale | {"n": n, "n_items": items.shape[1], "note": str(problem)}, \
-            empty.assign(n=items.notna().sum().to_numpy(), suppressed=False)
+            empty.assign(n=items.notna().sum().to_numpy() if item_table else [],
+                         suppressed=False)
     if items.shape[1] >= 3:
-        scale["omega_total"], heywood = _omega(items)
+        scale["omega_total"], heywood = _omega_of(cor)
         if heywood:
             scale["note"] = "Heywood case in the one-factor model: omega is doubtful"
     return scale, stats_.assign(suppressed=False)

@@ -17,8 +17,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from analysis.questionnaire import DONT_KNOW, Questionnaire
-from survey_app.models import Answer, District, Response, School, SchoolClass, Wave
+from survey_app.models import District, Response, School, SchoolClass, Wave
 from survey_app.pupil.navigation import shown_pages
+from survey_app.services.answer_columns import answer_columns, numeric_kind
+from survey_app.services.answer_rows import read_answers
 
 FIXED_COLUMNS = ("response_id", "wave", "school", "class", "district", "grade", "gender",
                  "language")
@@ -64,22 +66,20 @@ def responses_frame(session: Session, wave: Wave, questionnaire: Questionnaire,
         .where(Response.wave_id == wave.id, Response.status.in_(states)),
         ["rid", "language", "status", "furthest_page", "school", "class", "class_grade",
          "school_id", "municipality_id"])
-    answers = _frame(session,
-                     select(Answer.response_id, Answer.item_code, Answer.value)
-                     .join(Response, Response.id == Answer.response_id)
-                     .where(Response.wave_id == wave.id, Response.status.in_(states)),
-                     ["rid", "item", "value"])
+    answers = read_answers(session, Response.wave_id == wave.id, Response.status.in_(states))
     if min_progress is not None:
-        keep = _far_enough(meta, answers, questionnaire, min_progress)
+        keep = _far_enough(meta, answers.long(), questionnaire, min_progress)
         meta = meta[keep.to_numpy()]
-        answers = answers[answers["rid"].isin(meta["rid"])]
-    wide = answers.pivot(index="rid", columns="item", values="value")
-    frame = meta.set_index("rid").join(wide, how="left")
+    frame = meta.set_index("rid")
+    typed = answer_columns(answers, frame.index.to_numpy(), questionnaire)
+    frame = pd.concat([frame, pd.DataFrame(typed, index=frame.index)], axis=1)
     district_codes = {str(d.id): d.code for d in session.scalars(select(District))}
     district_codes[DONT_KNOW] = DONT_KNOW
     for item in questionnaire.items:
         if item.code not in frame.columns:
             frame[item.code] = pd.NA
+        elif numeric_kind(item) is not None:
+            continue  # typed already
         if item.type == "wave_list":
             if item.role == "district":
                 frame["district_id"] = pd.to_numeric(

@@ -54,7 +54,7 @@ def reliability_json(frame: pd.DataFrame, questionnaire, min_group_size: int) ->
     """Every scale's alpha and omega, overall and per language, as the JSON to store."""
     by = "language" if "language" in frame.columns else None
     result = scale_reliability(frame, questionnaire, by=by, min_n=min_group_size,
-                               errors="coerce")
+                               errors="coerce", item_table=False)  # items are not shown
     scales: dict[str, dict] = {}
     for row in result.scales.itertuples(index=False):
         entry = scales.setdefault(row.scale, {

@@ -142,7 +142,8 @@ def protect(tables: Sequence[WaveTable], pupils: pd.DataFrame, questionnaire: Qu
 
 def joint_table(table: pd.DataFrame, group_var: str, municipality_id: int | None) -> pd.DataFrame:
     """``table`` (stored or estimated labels) with its groups in the joint namespace."""
-    labels = [joint_label(group_var, municipality_id, g) for g in table["group"]]
+    labels = [joint_label(group_var, municipality_id, g)  # plain objects: fast to iterate
+              for g in table["group"].to_numpy(dtype=object)]
     out = table.copy()
     out["group_var"] = [v for v, _ in labels]
     out["group"] = [g for _, g in labels]

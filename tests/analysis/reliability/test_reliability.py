@@ -16,6 +16,7 @@ import pytest
 from analysis.questionnaire import load
 from analysis.reliability import cronbach_alpha, item_statistics, omega_total
 from analysis.reliability import scale_reliability
+from analysis.scoring import recode_items
 
 HERE = Path(__file__).parent
 SMALL = HERE.parents[1] / "questionnaire" / "files" / "small.yaml"
@@ -104,3 +105,28 @@ def test_input_checks(small):
         omega_total(items[["happy_1", "happy_2"]])
     with pytest.raises(ValueError, match="must hold numbers"):
         cronbach_alpha(items.assign(happy_1="x"))
+
+
+def test_scale_figures_are_those_of_the_single_functions(small):
+    """The shared preparation in scale_reliability gives cronbach_alpha's and omega_total's
+    figures exactly; without the item table the scales table is the same."""
+    responses = RESPONSES.assign(sad_2=np.where(RESPONSES["language"] == "en", 2, RESPONSES["sad_2"]))
+    full = scale_reliability(responses, small)
+    lean = scale_reliability(responses, small, item_table=False)
+    pd.testing.assert_frame_equal(lean.scales, full.scales)
+    assert lean.items.empty and lean.items.columns.tolist() == full.items.columns.tolist()
+    de = responses[responses["language"] == "de"]
+    items = recode_items(de, small, ["happy_1", "happy_2", "happy_3"])  # happy_3 reversed
+    row = full.scales.set_index(["scale", "group"]).loc[("life_satisfaction", "de")]
+    alpha = cronbach_alpha(items)
+    assert row["alpha"] == alpha["alpha"] and row["ci_low"] == alpha["ci_low"]
+    assert row["omega_total"] == omega_total(items)
+
+
+def test_one_language_gets_the_figures_of_all(small):
+    """Everyone answered in one language: that group's figures are those of "all"."""
+    scales = scale_reliability(RESPONSES.assign(language="de"), small).scales
+    numbers = scales.drop(columns=["group_var", "group"])
+    pd.testing.assert_frame_equal(numbers.iloc[::2].reset_index(drop=True),
+                                  numbers.iloc[1::2].reset_index(drop=True))
+    assert scales["group"].tolist() == ["all", "de"] * 2
