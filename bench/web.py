@@ -89,7 +89,7 @@ def run_database(kind: str, options) -> dict:
         records, errors, saves, views, elapsed = [], [], [], [], 0.0
         figures["rss_mb"] = [("before pupils", server.worker_rss_mb())]
         restarts: list[float] = []
-        load_cpu = CpuSampler(group, os.getpid()).__enter__()
+        load_cpu = CpuSampler(group, os.getpid()).start()
         for round_index in range(options.rounds):
             batch = list(enumerate(codes[round_index * options.pupils:
                                          (round_index + 1) * options.pupils],
@@ -119,7 +119,7 @@ def run_database(kind: str, options) -> dict:
                 print(f"{kind}: worker resident memory {figures['rss_mb'][-1][0]}: "
                       + ", ".join(f"{mb:.0f}" for mb in figures["rss_mb"][-1][1]) + " MiB, "
                       f"{time.monotonic() - began:.0f} s for the round", flush=True)
-        load_cpu.__exit__(None, None, None)
+        load_cpu.stop()
         figures["load_cpu_s"] = load_cpu.split()
         server.stop()
         log = (folder / "server.log").read_text(errors="replace")

@@ -18,8 +18,8 @@ from pathlib import Path
 _TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def _processes() -> dict[int, tuple[str, int, int, float]]:
-    """``pid -> (command, parent pid, process group, CPU seconds so far)``."""
+def _processes() -> dict[int, tuple[str, int, int, float, int]]:
+    """``pid -> (command, parent pid, process group, CPU seconds so far, start time)``."""
     found = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -28,9 +28,11 @@ def _processes() -> dict[int, tuple[str, int, int, float]]:
             continue
         name = text[text.index("(") + 1:text.rindex(")")]
         fields = text[text.rindex(")") + 2:].split()
-        # fields[0] is the state; ppid is 1, pgrp 2, utime 11, stime 12 (proc(5), minus 3)
+        # fields[0] is the state; ppid is 1, pgrp 2, utime 11, stime 12, starttime 19
+        # (proc(5)'s numbering minus 3)
         cpu = (int(fields[11]) + int(fields[12])) / _TICKS
-        found[int(stat.parent.name)] = (name, int(fields[1]), int(fields[2]), cpu)
+        found[int(stat.parent.name)] = (name, int(fields[1]), int(fields[2]), cpu,
+                                        int(fields[19]))
     return found
 
 
@@ -44,21 +46,29 @@ class CpuSampler:
 
     def __init__(self, server_group, client_root: int, interval: float = 0.25) -> None:
         self.server_group, self.client_root, self.interval = server_group, client_root, interval
-        self.first: dict[tuple[int, str], float] = {}
-        self.last: dict[tuple[int, str], tuple[str, float]] = {}
+        # keyed by (pid, start time): a process is the same one while its command name
+        # changes (kernel workers rename themselves), and a reused pid is another one
+        self.first: dict[tuple[int, int], float] = {}
+        self.last: dict[tuple[int, int], tuple[str, float]] = {}
         self.parents: dict[int, int] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
-    def __enter__(self) -> "CpuSampler":
+    def start(self) -> "CpuSampler":
         self._sample()
         self._thread.start()
         return self
 
-    def __exit__(self, *_exc) -> None:
+    def stop(self) -> None:
         self._stop.set()
         self._thread.join()
         self._sample()
+
+    def __enter__(self) -> "CpuSampler":
+        return self.start()
+
+    def __exit__(self, *_exc) -> None:
+        self.stop()
 
     def _run(self) -> None:
         while not self._stop.wait(self.interval):
@@ -66,8 +76,8 @@ class CpuSampler:
 
     def _sample(self) -> None:
         group, starting = self.server_group(), not self.last
-        for pid, (name, parent, pgrp, cpu) in _processes().items():
-            key = (pid, name)
+        for pid, (name, parent, pgrp, cpu, started) in _processes().items():
+            key = (pid, started)
             self.parents[pid] = parent
             self.first.setdefault(key, cpu if starting else 0.0)
             kind = "server" if pgrp == group else self._kind(pid, name)
