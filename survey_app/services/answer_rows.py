@@ -55,10 +55,10 @@ def read_answers(session: Session, *conditions) -> Answers:
                .join(Answer, Answer.response_id == Response.id)
                .where(*conditions).group_by(Response.id))
     with collector_paused():
-        ids, counts, joined = _columns(_rows(session, grouped), 3)
+        ids, counts, joined = _columns(plain_rows(session, grouped), 3)
         answers = _split(ids, counts, joined)
         if answers is None:  # a separator inside an answer: row by row
-            rids, items, values = _columns(_rows(session, select(
+            rids, items, values = _columns(plain_rows(session, select(
                 Answer.response_id, Answer.item_code, Answer.value)
                 .join(Response, Response.id == Answer.response_id).where(*conditions)), 3)
             answers = Answers(np.fromiter(rids, np.int64, len(rids)),
@@ -89,7 +89,7 @@ def _columns(rows: list[tuple], width: int) -> tuple:
     return tuple(zip(*rows)) if rows else ((),) * width
 
 
-def _rows(session: Session, statement) -> list[tuple]:
+def plain_rows(session: Session, statement) -> list[tuple]:
     """The driver's plain tuples (no SQLAlchemy ``Row`` per row)."""
     result = session.connection().execute(statement)
     try:

@@ -20,7 +20,7 @@ from analysis.questionnaire import DONT_KNOW, Questionnaire
 from survey_app.models import District, Response, School, SchoolClass, Wave
 from survey_app.pupil.navigation import shown_pages
 from survey_app.services.answer_columns import answer_columns, numeric_kind
-from survey_app.services.answer_rows import read_answers
+from survey_app.services.answer_rows import plain_rows, read_answers
 
 FIXED_COLUMNS = ("response_id", "wave", "school", "class", "district", "grade", "gender",
                  "language")
@@ -105,11 +105,7 @@ def _frame(session: Session, statement, columns: list[str]) -> pd.DataFrame:
     ``Row`` per answer, and pandas probing each Row's attributes, cost several
     times the query itself (``bench/planner.py --profile``).
     """
-    result = session.connection().execute(statement)
-    try:
-        rows = result.cursor.fetchall()
-    finally:
-        result.close()
+    rows = plain_rows(session, statement)
     return pd.DataFrame.from_records(rows, columns=columns) if rows else \
         pd.DataFrame({c: [] for c in columns}, columns=columns)
 
