@@ -98,24 +98,25 @@ def _stratum_variance(design: SurveyDesign, t: np.ndarray, n_sub: np.ndarray | N
     return combine_strata(design, tot, ss, n_sub)
 
 
-def combine_strata(design: SurveyDesign, tot: np.ndarray, ss: np.ndarray,
-                   n_sub: np.ndarray | None) -> np.ndarray:
-    """The variance from per-stratum sums (H, ...) of PSU totals ``tot`` and squares ``ss``.
+def stratum_terms(design: SurveyDesign, h: np.ndarray, tot: np.ndarray, ss: np.ndarray,
+                  n_sub: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """R's ``onestrat`` for rows of stratum sums: each row ``i`` belongs to stratum ``h[i]``.
 
-    R's ``onestrat`` per stratum: centring (or not, for lonely PSUs), the
-    ``n/(n-1)`` factor, the finite population correction, and the lonely-PSU
-    rules; ``n_sub`` as in :func:`_stratum_variance`.
+    ``tot`` and ``ss`` (rows, ...) are sums of PSU totals and of their squares;
+    a row is a stratum (:func:`combine_strata`) or a (stratum, group) pair
+    (:mod:`._elements`). Returns each row's contribution (0 where it does not
+    count), whether the row is in the subset design (``present``) and whether
+    it counts (``ok``; ``lonely_psu="average"`` leaves lonely strata out and
+    scales the others up). ``n_sub`` as in :func:`_stratum_variance`.
     """
-    n_h = design.psu_per_stratum
-    shape = tot.shape
-    nh = n_h.reshape((-1,) + (1,) * (tot.ndim - 1)).astype(float)
+    nh = design.psu_per_stratum[h].reshape((-1,) + (1,) * (tot.ndim - 1)).astype(float)
     if n_sub is None:
-        n_sub = np.broadcast_to(nh, shape)
+        n_sub = np.broadcast_to(nh, tot.shape)
     centred = ss - tot ** 2 / nh
     scale = np.where(nh > 1, nh / np.maximum(nh - 1, 1), 1.0)
     census = np.zeros_like(nh, dtype=bool)
     if design.population is not None:    # R onestrat: f = (N - n) / N, 0 when all observed
-        big_n = design.population.reshape(nh.shape)
+        big_n = design.population[h].reshape(nh.shape)
         fraction = (big_n - nh) / big_n
         census = fraction < 1e-7
         scale = scale * np.where(census, 0.0, fraction)
@@ -125,11 +126,27 @@ def combine_strata(design: SurveyDesign, tot: np.ndarray, ss: np.ndarray,
     contrib = np.where(uncentred, ss, centred) * scale
     missing = (lonely == "average") & ((nh == 1) | domain_lonely) & ~census
     present = n_sub > 0
-    contrib = np.where(present & ~missing, contrib, 0.0)
-    n_strat = present.sum(axis=0)
-    n_ok = (present & ~missing).sum(axis=0)
+    ok = present & ~missing
+    return np.where(ok, contrib, 0.0), present, ok
+
+
+def strata_total(total: np.ndarray, n_strat: np.ndarray, n_ok: np.ndarray) -> np.ndarray:
+    """The variance from the summed contributions, scaled up for left-out lonely strata."""
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(n_strat == 0, 0.0, contrib.sum(axis=0) * n_strat / n_ok)
+        return np.where(n_strat == 0, 0.0, total * n_strat / n_ok)
+
+
+def combine_strata(design: SurveyDesign, tot: np.ndarray, ss: np.ndarray,
+                   n_sub: np.ndarray | None) -> np.ndarray:
+    """The variance from per-stratum sums (H, ...) of PSU totals ``tot`` and squares ``ss``.
+
+    R's ``onestrat`` per stratum (:func:`stratum_terms`: centring, or not for
+    lonely PSUs, the ``n/(n-1)`` factor, the finite population correction, the
+    lonely-PSU rules), summed over the strata; ``n_sub`` as in
+    :func:`_stratum_variance`.
+    """
+    contrib, present, ok = stratum_terms(design, np.arange(tot.shape[0]), tot, ss, n_sub)
+    return strata_total(contrib.sum(axis=0), present.sum(axis=0), ok.sum(axis=0))
 
 
 def domain_stats(design: SurveyDesign, cols: list[np.ndarray], gcodes: np.ndarray,
@@ -144,8 +161,7 @@ def domain_stats(design: SurveyDesign, cols: list[np.ndarray], gcodes: np.ndarra
     if design.cluster is None and design.calibration is None:
         from ._elements import element_stats   # one row per PSU: sums per stratum suffice
 
-        return element_stats(design, cols, gcodes, n_groups, _DomainStats, _with_all,
-                             combine_strata)
+        return element_stats(design, cols, gcodes, n_groups, _DomainStats)
     k, p, m_count = n_groups + 1, design.n_psu, len(cols)
     w = design.weights
     unweighted = bool(np.all(w == 1.0))
@@ -199,4 +215,4 @@ def city_contrast_variance(design: SurveyDesign, st: _DomainStats, g: int) -> np
         return contrast_variance(design, st.psu_totals[:, :g] - st.psu_totals[:, g:])
     from ._elements import element_contrast_variance
 
-    return element_contrast_variance(design, st.strata_sums, g, combine_strata)
+    return element_contrast_variance(design, st.strata_sums, g)

@@ -14,6 +14,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from sqlalchemy import delete, select
+from sqlalchemy import text as sa_text
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from analysis.questionnaire import DONT_KNOW, load
 from questionnaires import SHIPPED
@@ -21,7 +23,7 @@ from survey_app.demo.responses import ensure_demo_responses
 from survey_app.demo.seed import ensure_demo_city
 from survey_app.extensions import db
 from survey_app.models import Answer, District, Response, School, SchoolClass
-from survey_app.services import frames
+from survey_app.services import answer_rows, frames
 from survey_app.services.answer_columns import answer_columns
 from survey_app.services.answer_rows import RECORD, UNIT, Answers
 from survey_app.services.frames import responses_frame
@@ -142,6 +144,28 @@ def test_answers_holding_the_separators_are_read_row_by_row(wave):
     old = _pivoted(db.session, wave, questionnaire, keys=True, include_text=True)
     pd.testing.assert_frame_equal(_comparable(new), _comparable(old))
     assert (new["wish_district"] == f"a{RECORD}b{UNIT}c").sum() == 1
+
+
+@pytest.mark.parametrize("batch", [1, 7, 100000])
+def test_the_frame_is_the_same_read_in_any_number_of_batches(wave, monkeypatch, batch):
+    """Responses are fetched in batches by a second thread and numbered across batches."""
+    wave, questionnaire = wave
+    monkeypatch.setattr(answer_rows, "_BATCH", batch)
+    new = responses_frame(db.session, wave, questionnaire, keys=True, include_text=True)
+    old = _pivoted(db.session, wave, questionnaire, keys=True, include_text=True)
+    pd.testing.assert_frame_equal(_comparable(new), _comparable(old))
+
+
+def test_an_error_of_the_fetching_thread_reaches_the_caller(wave, monkeypatch):
+    """A failing query in the fetching thread is raised where the answers are read, and the
+    session can be used afterwards (nothing hangs on the thread)."""
+    wave, questionnaire = wave
+    monkeypatch.setattr(answer_rows, "_batch_statements",
+                        lambda session, conditions: [select(sa_text("no_such_column"))])
+    with pytest.raises((OperationalError, ProgrammingError)):  # SQLite, PostgreSQL
+        responses_frame(db.session, wave, questionnaire, keys=True)
+    db.session.rollback()
+    assert db.session.scalar(select(Response.id).limit(1)) is not None
 
 
 def _answers(rows):

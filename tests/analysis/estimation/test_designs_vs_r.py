@@ -122,20 +122,25 @@ def test_census_weights_and_cells_match_r(fixture_city):
 
 @pytest.mark.parametrize("lonely", ["adjust", "average", "certainty"])
 @pytest.mark.parametrize("df_rule", ["effective", "r"])
+@pytest.mark.parametrize("by, domain_lonely", [("district", False), ("school", False),
+                                               ("school", True)])
 def test_pupils_as_units_give_the_same_figures_without_the_pupil_by_district_array(
-        fixture_city, lonely, df_rule):
-    """The census design's short path (sums per cell) equals the general one (one PSU a row)."""
+        fixture_city, lonely, df_rule, by, domain_lonely):
+    """The census design's short path (sums per occupied cell and group) equals the general
+    one (one PSU a row), by district (cells spread over districts) and by school (each
+    cell in one school: most cell x school pairs are empty)."""
     data = _design("census", fixture_city).data.assign(
         row=np.arange(len(fixture_city[0])))
     from analysis.estimation import survey_design
 
-    short = survey_design(data, cluster=None, strata="_cell", fpc="_enrolled",
-                          lonely_psu=lonely, df_rule=df_rule)
-    general = survey_design(data, cluster="row", strata="_cell", fpc="_enrolled",
-                            lonely_psu=lonely, df_rule=df_rule)
-    a = compare_to_city(short, measures="life_satisfaction", categories=SHARES)
-    b = compare_to_city(general, measures="life_satisfaction", categories=SHARES)
-    assert len(a) == 28
+    options = dict(strata="_cell", fpc="_enrolled", lonely_psu=lonely, df_rule=df_rule,
+                   adjust_domain_lonely=domain_lonely)
+    short = survey_design(data, cluster=None, **options)
+    general = survey_design(data, cluster="row", **options)
+    a = compare_to_city(short, measures="life_satisfaction", categories=SHARES, by=by)
+    b = compare_to_city(general, measures="life_satisfaction", categories=SHARES, by=by)
+    groups = data[by].nunique() + 1
+    assert len(a) == groups * 4 and a["se"].notna().sum() > groups
     cols = ["estimate", "se", "df", "ci_low", "ci_high", "diff_city", "p_value"]
     assert_allclose(a[cols].to_numpy(float), b[cols].to_numpy(float), rtol=1e-9, atol=1e-14)
 
