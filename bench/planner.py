@@ -73,6 +73,7 @@ from survey_app.services import results  # noqa: E402
 from survey_app.services.access_codes import code_hash, new_code  # noqa: E402
 from survey_app.services.frames import enrolment_frame, responses_frame  # noqa: E402
 from survey_app.services.passwords import hash_password  # noqa: E402
+from survey_app.services.submitted_answers import join_answers  # noqa: E402
 
 COMPUTE_RATIO, COMPUTE_SECONDS, PAGE_P95 = 3.0, 10.0, 0.150
 PASSWORD = "bench-planner-Passwort-2026"
@@ -122,6 +123,7 @@ def _store_city(session, questionnaire, pupils: int, districts: int, seed: int):
     next_id = 1
     for start in range(0, len(frame), CHUNK):
         codes, responses, answers = [], [], []
+        mine: dict[str, str] = {}
         for row in frame.iloc[start:start + CHUNK].to_dict("records"):
             school_class = classes[(row["school"], row["class"])]
             codes.append({"id": next_id, "class_id": school_class.id, "state": "submitted",
@@ -140,9 +142,11 @@ def _store_city(session, questionnaire, pupils: int, districts: int, seed: int):
                     value = ids.get(str(value))
                     if value is None:
                         continue
-                answers.append({"response_id": next_id, "item_code": code,
-                                "value": str(value) if isinstance(value, str)
-                                else str(int(value))})
+                mine[code] = str(value) if isinstance(value, str) else str(int(value))
+            answers += [{"response_id": next_id, "item_code": c, "value": v}
+                        for c, v in mine.items()]
+            responses[-1]["submitted_answers"] = join_answers(mine)  # as submit() keeps them
+            mine = {}
             next_id += 1
         connection.execute(AccessCode.__table__.insert(), codes)
         connection.execute(Response.__table__.insert(), responses)

@@ -162,7 +162,7 @@ def domain_stats(design: SurveyDesign, cols: list[np.ndarray], gcodes: np.ndarra
         from ._elements import element_stats   # one row per PSU: sums per stratum suffice
 
         return element_stats(design, cols, gcodes, n_groups, _DomainStats)
-    k, p, m_count = n_groups + 1, design.n_psu, len(cols)
+    k, p = n_groups + 1, design.n_psu
     w = design.weights
     unweighted = bool(np.all(w == 1.0))
     key = design.psu * k + gcodes

@@ -19,6 +19,7 @@ from analysis.questionnaire import DONT_KNOW, Questionnaire
 from analysis.simulation import simulate_city
 from survey_app.models import AccessCode, Answer, District, Response, SchoolClass, Wave
 from survey_app.services.access_codes import code_hash, new_code
+from survey_app.services.submitted_answers import join_answers
 
 SEED = 2026
 
@@ -84,3 +85,4 @@ def _store(session, wave, school_class, questionnaire, row, district_ids, today)
                         else str(value)})
     if answers:
         session.execute(insert(Answer), answers)
+    response.submitted_answers = join_answers({a["item_code"]: a["value"] for a in answers})

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey_app.extensions import db
@@ -51,6 +51,9 @@ class Response(db.Model):
     started_on: Mapped[dt.date] = mapped_column(Date, default=dt.date.today)
     submitted_on: Mapped[dt.date | None] = mapped_column(Date)
     furthest_page: Mapped[int] = mapped_column(default=0)
+    #: The answers as submitted, joined into one text (written once, at submit), so that
+    #: a wave's results read one row per response (see survey_app.services.submitted_answers).
+    submitted_answers: Mapped[str | None] = mapped_column(Text)
 
     answers: Mapped[list["Answer"]] = relationship(
         back_populates="response", cascade="all, delete-orphan", passive_deletes=True

@@ -29,6 +29,7 @@ from survey_app.pupil.storage import (
 )
 from survey_app.pupil.write_guard import locked, still_open
 from survey_app.services.access_codes import find_code
+from survey_app.services.submitted_answers import join_answers
 
 
 class StartRefused(Exception):
@@ -178,6 +179,7 @@ def submit(session: Session, response_id: int, questionnaire: Questionnaire,
     response.status = "submitted"
     response.submitted_on = max(today, response.started_on)
     response.furthest_page = len(questionnaire.pages)
+    response.submitted_answers = join_answers(answers)  # final from now on: read by results
     code = locked(session, AccessCode, response.access_code_id)  # locked by still_open
     code.state = "submitted"
     session.flush()

@@ -3,16 +3,18 @@
 Why this shape: a county wave has millions of answer rows, and reading them
 one row at a time makes the database driver build a tuple, an integer and a
 string per answer, which cost more than everything the analysis then does
-with them (``bench/planner.py --profile``). The database therefore joins
-each response's answers into one text (``item<US>value<RS>item<US>value``,
+with them (``bench/planner.py --profile``). Each response's answers
+therefore arrive joined into one text (``item<US>value<RS>item<US>value``,
 with the ASCII unit and record separators) and the split happens in one
 step here; the distinct ``item<US>value`` pairs, a few thousand in a wave,
 are numbered, and only they are split into item and value.
 
-The database's work (the joining, about two thirds of the time on SQLite)
-and ours (the splitting) overlap: a second thread fetches the joined texts in
-batches while this one splits the previous batch; it is the only user of the
-connection until it has finished (:func:`_batches`).
+A submitted response keeps that text from its submission
+(:mod:`survey_app.services.submitted_answers`): one row per response. For the
+others the database joins the rows; its work (about two thirds of the time on
+SQLite) and ours (the splitting) overlap: a second thread fetches the joined
+texts in batches while this one splits the previous batch; it is the only
+user of the connection until it has finished (:func:`_batches`).
 
 An answer whose text holds one of the separators (a free text with control
 characters) would be split wrongly: the number of pieces is checked against
@@ -28,6 +30,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 import pandas as pd
@@ -35,8 +38,8 @@ from sqlalchemy import String, cast, func, select
 from sqlalchemy.orm import Session
 
 from survey_app.models import Answer, Response
+from survey_app.services.submitted_answers import RECORD, UNIT
 
-UNIT, RECORD = "\x1f", "\x1e"
 _BATCH = 2000  # responses per batch (one statement, one row)
 
 
@@ -60,7 +63,8 @@ class Answers:
 def read_answers(session: Session, *conditions) -> Answers:
     """The answers of the responses meeting ``conditions`` (on :class:`Response`)."""
     with collector_paused():
-        answers = _split(_batches(session, _batch_statements(session, conditions)))
+        answers = _split(chain(_snapshot_batches(session, conditions),
+                               _parsed(_batches(session, _batch_statements(session, conditions)))))
         if answers is None:  # a separator inside an answer: row by row
             rids, items, values = _columns(plain_rows(session, select(
                 Answer.response_id, Answer.item_code, Answer.value)
@@ -80,6 +84,7 @@ def _batch_statements(session: Session, conditions) -> list:
     batch it would wait for it at every row; one row per batch leaves the
     database a whole batch of work without it.
     """
+    conditions = (*conditions, Response.submitted_answers.is_(None))
     ids = [row[0] for row in plain_rows(
         session, select(Response.id).where(*conditions).order_by(Response.id))]
     statements = []
@@ -97,6 +102,25 @@ def _batch_statements(session: Session, conditions) -> list:
     return statements
 
 
+def _snapshot_batches(session: Session, conditions) -> Iterator[tuple]:
+    """``(ids, answer counts, joined text)`` of the responses meeting ``conditions`` that keep
+    their answers as submitted (:mod:`survey_app.services.submitted_answers`)."""
+    rows = plain_rows(session, select(Response.id, Response.submitted_answers)
+                      .where(*conditions, Response.submitted_answers.is_not(None)))
+    for first in range(0, len(rows), _BATCH):
+        ids, texts = zip(*rows[first:first + _BATCH])
+        counts = np.fromiter((text.count(RECORD) + 1 for text in texts), np.int64, len(texts))
+        yield np.array(ids, dtype=np.int64), counts, RECORD.join(texts)
+
+
+def _parsed(batches: Iterator[tuple]) -> Iterator[tuple]:
+    """The database's batches ``(ids, counts, joined)`` with the ids and counts as arrays."""
+    for ids, counts, joined in batches:
+        if joined is not None:  # None: no response in the batch had answers
+            yield (np.array(ids.split(","), dtype=np.int64),
+                   np.array(counts.split(","), dtype=np.int64), joined)
+
+
 def _split(batches: Iterator[tuple]) -> Answers | None:
     """The answers from the batches' joined texts, or ``None`` if a text holds a separator.
 
@@ -107,11 +131,9 @@ def _split(batches: Iterator[tuple]) -> Answers | None:
     pair_of: dict[str, int] = {}
     ids, counts, codes, broken = [], [], [], False
     for batch_ids, batch_counts, joined in batches:
-        if broken or joined is None:
-            continue  # nothing in this batch, or let the fetching thread finish
+        if broken:
+            continue  # let the fetching thread finish
         pieces = joined.split(RECORD)
-        batch_ids = np.array(batch_ids.split(","), dtype=np.int64)
-        batch_counts = np.array(batch_counts.split(","), dtype=np.int64)
         if len(pieces) != batch_counts.sum():
             broken = True
             continue

@@ -44,6 +44,9 @@ def test_whole_flow_with_every_item_type(app, city, pupil):
         response = db.session.get(Response, 1)
         assert response.status == "submitted" and response.submitted_on == dt.date.today()
         assert response.language == "de"
+        # the answers as submitted, kept with the response for the results (issue 10)
+        kept = dict(piece.split("\x1f") for piece in response.submitted_answers.split("\x1e"))
+        assert kept == answers_of()[1]
         assert db.session.get(AccessCode, response.access_code_id).state == "submitted"
 
 
@@ -99,6 +102,7 @@ def test_submitting_again_changes_nothing(app, city, pupil):
     assert again.request.path == "/survey/thanks"
     with app.app_context():
         assert answers_of() == {1: {"grade": "5", "happy_1": "2"}}
+        assert db.session.get(Response, 1).submitted_answers == "grade\x1f5\x1ehappy_1\x1f2"
 
 
 def test_clearing_an_answer_removes_it(app, city, pupil):

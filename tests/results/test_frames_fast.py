@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy import text as sa_text
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
@@ -27,6 +27,7 @@ from survey_app.services import answer_rows, frames
 from survey_app.services.answer_columns import answer_columns
 from survey_app.services.answer_rows import RECORD, UNIT, Answers
 from survey_app.services.frames import responses_frame
+from survey_app.services.submitted_answers import fill_missing, join_answers
 
 
 def _pivoted(session, wave, questionnaire, include_text=False, min_progress=None, keys=False):
@@ -80,9 +81,15 @@ def _comparable(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.sort_values("response_key").drop(columns="response_id").reset_index(drop=True)
 
 
-@pytest.fixture()
-def wave(app):
-    """The demo wave plus answers it lacks; yields (wave, questionnaire) in an app context."""
+@pytest.fixture(params=["kept", "rows"])
+def wave(app, request):
+    """The demo wave plus answers it lacks; yields (wave, questionnaire) in an app context.
+
+    ``kept``: the submitted responses keep their answers as one text, as
+    ``submit`` stores them (filled in again after the edits below, which go
+    around it); ``rows``: none do (a database from before the column), so
+    every answer is read from the answer rows.
+    """
     questionnaire = load(SHIPPED)
     with app.app_context():
         city = ensure_demo_city(db.session, questionnaire)
@@ -104,6 +111,9 @@ def wave(app):
         db.session.add_all(Answer(response_id=r, item_code=c, value=v) for r, c, v in extra)
         in_progress = db.session.get(Response, ids[5])
         in_progress.status, in_progress.submitted_on = "in_progress", None
+        db.session.execute(update(Response).values(submitted_answers=None))
+        if request.param == "kept":
+            assert fill_missing(db.session.connection()) == len(ids) - 2  # no answers; unsent
         db.session.commit()
         yield city.wave, questionnaire
 
@@ -123,6 +133,7 @@ def test_the_frame_is_the_pivoted_one(wave, options):
 def test_a_frame_without_answers_or_responses(wave):
     wave, questionnaire = wave
     db.session.execute(delete(Answer))
+    db.session.execute(update(Response).values(submitted_answers=None))  # as they go together
     db.session.commit()
     pd.testing.assert_frame_equal(
         _comparable(responses_frame(db.session, wave, questionnaire, keys=True)),
@@ -139,6 +150,9 @@ def test_answers_holding_the_separators_are_read_row_by_row(wave):
                               .order_by(Response.id.desc()))
     db.session.add(Answer(response_id=first, item_code="wish_district",
                           value=f"a{RECORD}b{UNIT}c"))
+    db.session.execute(update(Response).where(Response.id == first)
+                       .values(submitted_answers=None))
+    assert join_answers({"wish_district": f"a{RECORD}b{UNIT}c"}) is None  # what submit keeps
     db.session.commit()
     new = responses_frame(db.session, wave, questionnaire, keys=True, include_text=True)
     old = _pivoted(db.session, wave, questionnaire, keys=True, include_text=True)
