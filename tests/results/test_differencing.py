@@ -28,6 +28,7 @@ from survey_app.models import (Answer, District, Municipality, Response, ResultE
                                SchoolClass, Wave)
 from survey_app.services import results
 from survey_app.services.frames import responses_frame
+from survey_app.services.submitted_answers import renew
 from tests.analysis.test_disclosure_differencing import Span
 
 
@@ -54,6 +55,7 @@ def region_wave(wave_id: int, municipality_id: int) -> Wave:
         Answer.item_code == item, Answer.value != DONT_KNOW,
         Answer.response_id.in_(theirs)).values(value=str(village.id)))
     db.session.flush()
+    renew(db.session.connection(), theirs)  # answers corrected by hand: their text too
     return wave
 
 
