@@ -58,3 +58,12 @@ def drop_postgres_database(url: str) -> None:
     name = make_url(url).database
     with psycopg.connect(_conninfo(ADMIN_URL), autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def fresh_database_url(backend: str, request, tmp_path) -> str:
+    """The URL of a new, empty database on ``backend``, dropped after the test (PostgreSQL)."""
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path / 'fresh.sqlite'}"
+    url = create_postgres_database()
+    request.addfinalizer(lambda: drop_postgres_database(url))
+    return url

@@ -16,6 +16,7 @@ from survey_app.extensions import db
 from survey_app.models import AccessCode
 from survey_app.services.access_codes import code_hash, find_code, rehash_legacy
 from tests.conftest import make_app
+from tests.databases import fresh_database_url
 from tests.factories import small_city
 from tests.pupil.helpers import Pupil
 
@@ -61,14 +62,7 @@ def test_the_key_is_generated_once_outside_the_database_or_comes_from_the_enviro
 
 def test_codes_stored_as_plain_sha256_keep_working_after_the_migration(backend, request,
                                                                        tmp_path):
-    if backend == "sqlite":
-        url = f"sqlite:///{tmp_path / 'old.sqlite'}"
-    else:
-        from tests.databases import create_postgres_database, drop_postgres_database
-
-        url = create_postgres_database()
-        request.addfinalizer(lambda: drop_postgres_database(url))
-    app = make_app(url, tmp_path / "instance")
+    app = make_app(fresh_database_url(backend, request, tmp_path), tmp_path / "instance")
     with app.app_context():
         # A database of the version before the key: codes stored as plain SHA-256, and
         # the migration history just before the key's data migration. (The schema is

@@ -15,6 +15,7 @@ from survey_app.extensions import db
 from survey_app.models import Answer, Response
 from survey_app.services.submitted_answers import RECORD, UNIT, fill_missing, join_answers
 from tests.conftest import make_app
+from tests.databases import fresh_database_url
 from tests.factories import small_city
 from tests.pupil.helpers import Pupil, answers_of
 
@@ -30,14 +31,7 @@ def test_answers_are_joined_in_item_order_and_only_when_unambiguous():
 
 def test_the_upgrade_fills_in_responses_submitted_before_and_the_downgrade_keeps_the_rows(
         backend, request, tmp_path):
-    if backend == "sqlite":
-        url = f"sqlite:///{tmp_path / 'old.sqlite'}"
-    else:
-        from tests.databases import create_postgres_database, drop_postgres_database
-
-        url = create_postgres_database()
-        request.addfinalizer(lambda: drop_postgres_database(url))
-    app = make_app(url, tmp_path / "instance")
+    app = make_app(fresh_database_url(backend, request, tmp_path), tmp_path / "instance")
     with app.app_context():
         upgrade()
         city = small_city(codes=3)
