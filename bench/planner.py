@@ -123,7 +123,6 @@ def _store_city(session, questionnaire, pupils: int, districts: int, seed: int):
     next_id = 1
     for start in range(0, len(frame), CHUNK):
         codes, responses, answers = [], [], []
-        mine: dict[str, str] = {}
         for row in frame.iloc[start:start + CHUNK].to_dict("records"):
             school_class = classes[(row["school"], row["class"])]
             codes.append({"id": next_id, "class_id": school_class.id, "state": "submitted",
@@ -133,6 +132,7 @@ def _store_city(session, questionnaire, pupils: int, districts: int, seed: int):
                               "questionnaire_version": wave.questionnaire_version,
                               "status": "submitted", "started_on": today,
                               "submitted_on": today, "furthest_page": len(questionnaire.pages)})
+            mine: dict[str, str] = {}  # this pupil's answers
             for code, role, kind in items:
                 value = school_class.grade if role == "grade" else row.get(code)
                 if value is None or (not isinstance(value, str) and pd.isna(value)) \
@@ -146,7 +146,6 @@ def _store_city(session, questionnaire, pupils: int, districts: int, seed: int):
             answers += [{"response_id": next_id, "item_code": c, "value": v}
                         for c, v in mine.items()]
             responses[-1]["submitted_answers"] = join_answers(mine)  # as submit() keeps them
-            mine = {}
             next_id += 1
         connection.execute(AccessCode.__table__.insert(), codes)
         connection.execute(Response.__table__.insert(), responses)

@@ -30,13 +30,10 @@ _FILL_BATCH = 2000  # responses filled in per statement by fill_missing
 def join_answers(values: Mapping[str, str]) -> str | None:
     """The answers ``{item code: value}`` as one text, or ``None`` when they cannot be
     joined unambiguously (no answer at all, or a separator inside a code or value)."""
-    if not values:
+    if not values or any(UNIT in text or RECORD in text
+                         for pair in values.items() for text in pair):
         return None
-    pieces = [f"{code}{UNIT}{value}" for code, value in sorted(values.items())]
-    if any(UNIT in code or UNIT in value or RECORD in code or RECORD in value
-           for code, value in values.items()):
-        return None
-    return RECORD.join(pieces)
+    return RECORD.join(f"{code}{UNIT}{value}" for code, value in sorted(values.items()))
 
 
 def fill_missing(connection: Connection) -> int:
