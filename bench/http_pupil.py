@@ -4,8 +4,9 @@ Used by ``bench/web.py`` (hundreds at once, with server crashes) and by the
 test of ``wellbeing serve``. Standard library only: one keep-alive connection
 per pupil, the cookie jar of one browser, no redirect following (every status
 is checked). A page save counts as *acknowledged* only when the server
-answered it with a redirect; the answers of acknowledged saves are what must
-be stored, exactly.
+answered it with the page it leads to (200, the next questionnaire page) or
+with a redirect (sending, pausing); the answers of acknowledged saves are what
+must be stored, exactly.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ _NUMBER = re.compile(r'<input type="number"[^>]*>')
 _ATTRIBUTE = re.compile(r'(\w+)="([^"]*)"')
 _ACTION = re.compile(r'<button type="submit"[^>]*name="action" value="(next|submit)"')
 _PAGE = re.compile(r"^/survey/page/(\d+)$")
+#: The page a save answered with: its form posts to the page's own address.
+_FORM_ACTION = re.compile(r'<form id="page-form" method="post" action="(/survey/page/(\d+))"')
 
 
 class Unanswered(Exception):
@@ -206,29 +209,36 @@ class SurveyPupil:
         match = _PAGE.match(path)
         return path, (parse_page(int(match.group(1)), self._html) if match else None)
 
-    def _save(self, page: Page) -> str:
+    def _save(self, page: Page) -> tuple[str, Page | None]:
+        """Post ``page``: ``(where to go, None)`` after a redirect, ``(path, next page)``
+        when the server answered with the page the save leads to."""
         plan = self.plans.setdefault(page.number, choose_answers(page, self.rng))
         posted = {name: value for name, value in plan.items()
                   if name in page.radios or name in page.numbers}
         form = dict(page.hidden, action="submit" if page.final else "next", **posted)
         began = time.perf_counter()
-        status, location, _ = self.browser.request("POST", f"/survey/page/{page.number}", form)
-        if status != 303:
+        status, location, html = self.browser.request("POST", f"/survey/page/{page.number}",
+                                                      form)
+        shown = _FORM_ACTION.search(html) if status == 200 else None
+        if status != 303 and shown is None:
             raise Unexpected(f"save of page {page.number}: {status}")
         self.record.saves.append(time.perf_counter() - began)
         self.record.answers.update({name[2:]: value for name, value in posted.items()})
+        if shown is not None:
+            return shown.group(1), parse_page(int(shown.group(2)), html)
         if page.final and location == "/survey/thanks":
             self.record.submitted = True
-        return location
+        return location, None
 
     def take_survey(self) -> PupilRecord:
         """Start, agree, answer every page and submit; return what was acknowledged."""
         try:
             self._retry(self._start)
             self._retry(self._assent)
-            path = "/survey"
+            path, page = "/survey", None
             while not self.record.submitted:
-                path, page = self._retry(lambda: self._show(path))
+                if page is None:
+                    path, page = self._retry(lambda: self._show(path))
                 if page is None:
                     if path == "/survey/thanks":
                         self.record.submitted = True  # acknowledged before a crash
@@ -236,7 +246,7 @@ class SurveyPupil:
                     raise Unexpected(f"unexpected page {path}")
                 if self.think:
                     time.sleep(self.think)
-                path = self._retry(lambda: self._save(page))
+                path, page = self._retry(lambda: self._save(page))
             return self.record
         finally:
             self.browser.close()

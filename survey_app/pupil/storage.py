@@ -132,3 +132,19 @@ def delete_answers(session: Session, response_id: int, codes) -> None:
         session.execute(
             delete(Answer).where(Answer.response_id == response_id, Answer.item_code.in_(codes))
         )
+
+
+def commit_keeping_loaded(session: Session) -> None:
+    """Commit without expiring the rows loaded in this transaction.
+
+    After a page save the next page is rendered from the response and wave
+    just locked and written: expired, each would be read again (a query per
+    row, on every save). What they hold is what was committed. ``session``
+    is the request's :class:`Session` itself (``db.session()``), not the
+    scoped proxy, on which the setting would not reach the session.
+    """
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True

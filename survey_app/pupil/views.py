@@ -33,7 +33,7 @@ from survey_app.pupil.services import (
     start_or_resume,
     submit,
 )
-from survey_app.pupil.storage import stored_answers
+from survey_app.pupil.storage import commit_keeping_loaded, stored_answers
 from survey_app.pupil.write_guard import SurveyClosed
 from survey_app.pupil.texts import LANGUAGES
 
@@ -133,9 +133,9 @@ def page(number: int):
     if post.action == "submit" and saved.route.after(number) is not None:
         raise Tampered(_("The survey can only be sent from its last page."))  # rolled back
     if saved.missing or (post.mistakes and post.action in ("next", "submit", "save")):
-        db.session.commit()  # the rest of the page is saved; pause and back never stop here
+        commit_keeping_loaded(db.session())  # the rest is saved; pause and back never stop here
         return _show_page(survey, number, missing=saved.missing, mistakes=post.mistakes,
-                          answers=saved.answers)
+                          answers=saved.answers, route=saved.route)
     if post.action == "submit":
         try:
             submit(db.session, survey.response.id, survey.questionnaire)
@@ -147,6 +147,13 @@ def page(number: int):
             return _closed(closed)
         db.session.commit()
         return redirect(url_for("pupil.thanks"), 303)
+    if post.action in _SHOWN_AT_ONCE:
+        # The save answers with the page the button leads to, not a redirect to it:
+        # a page save is one request (issue 12). page_address.js shows its address.
+        target = _page_after(number, post.action, saved.route)
+        if target is not None:
+            commit_keeping_loaded(db.session())
+            return _show_page(survey, target, answers=saved.answers, route=saved.route)
     db.session.commit()
     if post.language:
         set_language(post.language)
@@ -162,6 +169,21 @@ def _closed(closed: SurveyClosed):
     db.session.rollback()
     session.clear()
     return render_template("pupil/closed.html", message=refusal_message(closed.reason)), 403
+
+
+#: Buttons whose save is answered with the page they lead to (the others redirect:
+#: "pause" and "send" leave the questionnaire, a language changes the request's
+#: catalogue, "clear" jumps to the cleared question).
+_SHOWN_AT_ONCE = ("next", "back", "save")
+
+
+def _page_after(number: int, action: str, route: navigation.Route) -> int | None:
+    """The questionnaire page ``action`` leads to from page ``number`` (``None``: the assent)."""
+    if action == "back":
+        return route.before(number)
+    if action == "next":
+        return route.after(number) or number
+    return number
 
 
 def _after_save(survey, number: int, post, route: navigation.Route) -> str:
@@ -183,16 +205,19 @@ def _after_save(survey, number: int, post, route: navigation.Route) -> str:
 
 def _show_page(survey, number: int, missing: set[str] = frozenset(),
                mistakes: dict[str, tuple[str, str]] | None = None,
-               answers: dict[str, str] | None = None):
-    """Render a page with the stored answers (GET, or after a required question was skipped).
+               answers: dict[str, str] | None = None, route: navigation.Route | None = None):
+    """Render a page with the stored answers (GET, after a save, or after a required
+    question was skipped).
 
-    ``answers``: the response's answers if the caller has just read them.
+    ``answers``: the response's answers if the caller has just read them,
+    ``route``: the way through the questionnaire for them, if known.
     """
     if not 1 <= number <= len(survey.questionnaire.pages):
         return redirect(url_for("pupil.resume"))
     if answers is None:
         answers = stored_answers(db.session, survey.response.id)
-    route = navigation.route(survey.questionnaire, answers)
+    if route is None:
+        route = navigation.route(survey.questionnaire, answers)
     reachable = route.first_from(survey.response.furthest_page + 1)  # as resume_page
     if number > max(reachable, survey.response.furthest_page + 1):
         return redirect(url_for("pupil.page", number=reachable))

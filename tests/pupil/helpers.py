@@ -20,6 +20,18 @@ def hidden_fields(html: str) -> dict[str, str]:
     return {name: unescape(value) for name, value in _HIDDEN.findall(html)}
 
 
+_FORM_ACTION = re.compile(r'<form id="page-form" method="post" action="([^"]+)"')
+
+
+def address(result) -> str:
+    """The address a browser shows for ``result``.
+
+    A page save is answered with the page it leads to, and page_address.js
+    sets the address to that page's own (its form's target); any other
+    answer shows the address that was requested (after redirects).
+    """
+    found = _FORM_ACTION.search(result.text) if result.status_code == 200 else None
+    return found.group(1) if found else result.request.path
 
 
 def checked(html: str) -> dict[str, str]:

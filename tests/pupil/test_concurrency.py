@@ -57,7 +57,7 @@ def test_fifty_pupils_answer_and_submit_at_once(app):
 
     with ThreadPoolExecutor(max_workers=PUPILS) as pool:
         results = list(pool.map(take_survey, city.codes))
-    assert all(s == [200, 303, 303, 303, 303] for s in results), results
+    assert all(s == [200, 200, 200, 303, 303] for s in results), results
 
     with app.app_context():
         by_hash = {code_hash(code): {**p1, **p2} for code, (p1, p2) in plans.items()}
@@ -92,7 +92,7 @@ def test_one_page_saved_from_many_tabs_at_once_is_stored_once(app):
         return tab.post(1, {"grade": str(5 + index % 6), "gender": "2"}, follow=False).status_code
 
     with ThreadPoolExecutor(max_workers=len(tabs)) as pool:
-        assert set(pool.map(save, range(len(tabs)))) == {303}
+        assert set(pool.map(save, range(len(tabs)))) == {200}  # each answered with page 2
     with app.app_context():
         answers = db.session.execute(select(Answer.item_code, Answer.value)).all()
         assert sorted(code for code, _ in answers) == ["gender", "grade"]

@@ -15,7 +15,7 @@ from survey_app.extensions import db
 from survey_app.pupil.conditions import visible_items
 from survey_app.pupil.layout import layout
 from tests.conftest import FILES
-from tests.pupil.helpers import checked, hidden_fields
+from tests.pupil.helpers import address, checked, hidden_fields
 from tests.pupil.test_flow import PAGE_1, PAGE_2, district_ids
 
 _READS_ANSWERS = re.compile(r"^\s*SELECT\b.*\bFROM answer\b", re.IGNORECASE | re.DOTALL)
@@ -30,17 +30,25 @@ class Statements:
     def _record(self, _conn, _cursor, statement, *_args):
         self.seen.append(statement)
 
+    def _commit(self, _conn):
+        self.seen.append("COMMIT")
+
     def __enter__(self):
         with self.app.app_context():
             self.engine = db.engine
         event.listen(self.engine, "before_cursor_execute", self._record)
+        event.listen(self.engine, "commit", self._commit)
         return self
 
     def __exit__(self, *_exc):
         event.remove(self.engine, "before_cursor_execute", self._record)
+        event.remove(self.engine, "commit", self._commit)
 
     def answer_reads(self) -> int:
         return sum(1 for s in self.seen if _READS_ANSWERS.match(s))
+
+    def after_commit(self) -> list[str]:
+        return self.seen[self.seen.index("COMMIT") + 1:] if "COMMIT" in self.seen else []
 
 
 def test_a_page_save_and_a_page_view_read_the_answers_once(app, city, client, pupil):
@@ -49,11 +57,33 @@ def test_a_page_save_and_a_page_view_read_the_answers_once(app, city, client, pu
     data = hidden_fields(client.get("/survey/page/2").text)
     data.update({f"q_{code}": value for code, value in PAGE_2.items()}, action="save")
     with Statements(app) as save:
-        assert client.post("/survey/page/2", data=data).status_code == 303
+        shown = client.post("/survey/page/2", data=data)
     with Statements(app) as view:
         page = client.get("/survey/page/2")
     assert save.answer_reads() == 1 and view.answer_reads() == 1
-    assert checked(page.text) == {f"q_{code}": value for code, value in PAGE_2.items()}
+    assert shown.status_code == 200 and address(shown) == "/survey/page/2"
+    stored = {f"q_{code}": value for code, value in PAGE_2.items()}
+    assert checked(shown.text) == stored and checked(page.text) == stored
+
+
+def test_a_page_save_is_answered_with_the_next_page_without_reading_again(app, city, client,
+                                                                          pupil):
+    """One request per page save: the next page comes with the answer to the post, rendered
+    from the rows the save locked and wrote (no redirect, no query after the commit)."""
+    pupil.begin(city.codes[0])
+    data = hidden_fields(client.get("/survey/page/1").text)
+    data.update({f"q_{code}": value for code, value in PAGE_1.items()}, action="next",
+                q_district=str(district_ids(app)["Nord"]))
+    with Statements(app) as save:
+        shown = client.post("/survey/page/1", data=data)
+    assert shown.status_code == 200 and address(shown) == "/survey/page/2"
+    assert "Seite 2 von 2" in shown.text and "pupil/page_address.js" in shown.text
+    assert hidden_fields(shown.text)["page_id"] == "feelings"
+    assert save.after_commit() == []
+    back = hidden_fields(shown.text) | {"action": "back"}
+    shown = client.post("/survey/page/2", data=back)
+    assert shown.status_code == 200 and address(shown) == "/survey/page/1"
+    assert checked(shown.text)["q_grade"] == PAGE_1["grade"]
 
 
 def test_pre_rendered_options_check_exactly_the_stored_answer(app, city, pupil):
