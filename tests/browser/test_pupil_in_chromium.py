@@ -155,6 +155,27 @@ def test_keyboard_only_with_visible_focus(page_factory, live):
     assert page.locator("input[name=q_gender]:checked").get_attribute("value") == "2"
 
 
+def test_a_saved_page_shows_the_next_pages_address_and_reload_sends_nothing(page_factory, live):
+    """The save answers with the next page (no redirect): the address becomes that page's,
+    so reloading shows it again instead of sending the form once more, and the browser's
+    back button goes to the page before."""
+    page = page_factory()
+    start(page, live, "de")
+    navigate(page, page.locator("form [type=submit]"))
+    page.fill("#q_grade", "6")
+    posts = []
+    page.on("request", lambda request: posts.append(request.url)
+            if request.method == "POST" else None)
+    navigate(page, page.get_by_role("button", name="Weiter", exact=True))
+    page.wait_for_url("**/survey/page/2")
+    assert len(posts) == 1 and "Seite 2 von" in page.content()
+    page.reload(wait_until="load")
+    assert page.url.endswith("/survey/page/2") and len(posts) == 1
+    page.go_back(wait_until="load")
+    assert page.url.endswith("/survey/page/1")
+    assert page.locator("#q_grade").input_value() == "6"
+
+
 def test_the_survey_works_without_javascript(page_factory, live):
     page = page_factory(java_script_enabled=False)
     start(page, live, "de")
