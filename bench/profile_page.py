@@ -77,7 +77,7 @@ def setup(database_url: str | None, folder: Path):
     with app.app_context():
         db.create_all()
         demo = ensure_demo_city(db.session, load(SHIPPED))
-        codes = generate_codes(db.session, demo.first_class, 3)
+        codes = generate_codes(db.session, demo.first_class, 12)
         db.session.commit()
     return app, codes
 

@@ -24,10 +24,11 @@ from survey_app.pupil.conditions import visible_items
 from survey_app.pupil.storage import (
     delete_answers,
     lock_for_writing,
+    record_progress,
     stored_answers,
     upsert_answers,
 )
-from survey_app.pupil.write_guard import locked, still_open
+from survey_app.pupil.write_guard import SurveyClosed, lock_response, locked
 from survey_app.services.access_codes import find_code
 from survey_app.services.submitted_answers import join_answers
 
@@ -128,12 +129,13 @@ def save_page(session: Session, response_id: int, questionnaire: Questionnaire,
     if unknown:
         raise ValueError(f"not items of page {page.id}: {sorted(unknown)}")
     lock_for_writing(session)
-    response = locked(session, Response, response_id)
+    response, closed = lock_response(session, response_id)
     if response is None:
         raise LookupError(f"no response {response_id}")
     if response.status == "submitted":
         raise AlreadySubmitted()
-    still_open(session, response)
+    if closed:
+        raise SurveyClosed(closed)
     stored = stored_answers(session, response_id)
     merged = dict(stored)
     for code, value in answers.items():
@@ -146,17 +148,16 @@ def save_page(session: Session, response_id: int, questionnaire: Questionnaire,
     upsert_answers(session, response_id,
                    {code: value for code, value in final.items() if stored.get(code) != value})
     delete_answers(session, response_id, set(stored) - set(final))
-    if language:
-        response.language = language
     saved = SavedPage(final, route)
+    furthest = response.furthest_page
     if moving_on:
         saved.missing = {item.code for item in page.items
                          if item.required and item.code in route.shown
                          and item.code not in final} - set(mistakes)
         if not saved.missing and not mistakes:
             target = route.after(page_number)
-            response.furthest_page = max(response.furthest_page,
-                                         (target - 1) if target else page_number)
+            furthest = max(furthest, (target - 1) if target else page_number)
+    record_progress(session, response, furthest, language or response.language)
     session.flush()
     return saved
 
@@ -165,12 +166,13 @@ def submit(session: Session, response_id: int, questionnaire: Questionnaire,
            today: dt.date | None = None) -> Response:
     """Mark the response submitted and its code used; submitting again changes nothing."""
     lock_for_writing(session)
-    response = locked(session, Response, response_id)
+    response, closed = lock_response(session, response_id, today)
     if response is None:
         raise LookupError(f"no response {response_id}")
     if response.status == "submitted":
         return response
-    still_open(session, response, today)
+    if closed:
+        raise SurveyClosed(closed)
     answers = stored_answers(session, response_id)
     missing = missing_required(questionnaire, answers)
     if missing:
@@ -180,7 +182,7 @@ def submit(session: Session, response_id: int, questionnaire: Questionnaire,
     response.submitted_on = max(today, response.started_on)
     response.furthest_page = len(questionnaire.pages)
     response.submitted_answers = join_answers(answers)  # final from now on: read by results
-    code = locked(session, AccessCode, response.access_code_id)  # locked by still_open
+    code = locked(session, AccessCode, response.access_code_id)  # locked by lock_response
     code.state = "submitted"
     session.flush()
     return response

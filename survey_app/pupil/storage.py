@@ -24,13 +24,14 @@ from __future__ import annotations
 import threading
 from typing import Mapping
 
-from sqlalchemy import bindparam, delete, event, select
+from sqlalchemy import bindparam, delete, event, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.pool import Pool
 
-from survey_app.models import Answer
+from survey_app.models import Answer, Response
 
 #: One SQLite writer per process at a time; held from ``BEGIN IMMEDIATE`` to commit or rollback.
 _SQLITE_WRITER = threading.Lock()
@@ -123,6 +124,28 @@ def upsert_answers(session: Session, response_id: int, values: Mapping[str, str]
     session.execute(_UPSERT[dialect], [
         {"response_id": response_id, "item_code": code, "value": value}
         for code, value in sorted(values.items())])
+
+
+#: The response's progress and language, set in one statement (see record_progress).
+_PROGRESS = (update(Response.__table__).where(Response.__table__.c.id == bindparam("row_id"))
+             .values(furthest_page=bindparam("furthest_page"), language=bindparam("language")))
+
+
+def record_progress(session: Session, response: Response, furthest_page: int,
+                    language: str) -> None:
+    """Store how far the pupil got and their language, if either changed.
+
+    One UPDATE statement (its compiled form cached) instead of the ORM's
+    flush of the changed object, which cost a page save more Python than
+    the statement itself; the loaded object is told the values as stored,
+    so that the page shown next and the commit see them.
+    """
+    if (furthest_page, language) == (response.furthest_page, response.language):
+        return
+    session.execute(_PROGRESS, {"row_id": response.id, "furthest_page": furthest_page,
+                                "language": language})
+    set_committed_value(response, "furthest_page", furthest_page)
+    set_committed_value(response, "language", language)
 
 
 def delete_answers(session: Session, response_id: int, codes) -> None:

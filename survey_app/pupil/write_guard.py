@@ -1,9 +1,10 @@
 """What every write of the pupil flow checks first, inside its transaction.
 
-The row a write changes is re-read with a lock (:func:`locked`), and the
-code, class and wave must still accept answers (:func:`still_open`): a close
-or a void committed before the check is always seen, and nothing of a
-refused save or submit is written (the view rolls back).
+The row a write changes is re-read with a lock (:func:`locked`); a save or
+a submit locks its response together with its code and reads whether the
+code, class and wave still accept answers (:func:`lock_response`, one
+query): a close or a void committed before the check is always seen, and
+nothing of a refused save or submit is written (the view rolls back).
 """
 
 from __future__ import annotations
@@ -32,12 +33,15 @@ class SurveyClosed(Exception):
 #: Python than running it (the compiled form is cached either way).
 _LOCK = {model: select(model).where(model.id == bindparam("row_id")).with_for_update()
          .execution_options(populate_existing=True) for model in (AccessCode, Response)}
-_STILL_OPEN = (
-    select(AccessCode.state, SchoolClass.state, Wave.state, Wave.opens_on, Wave.closes_on)
+_OPEN_RESPONSE = (
+    select(Response, AccessCode.state, SchoolClass.state, Wave.state, Wave.opens_on,
+           Wave.closes_on)
+    .join(AccessCode, AccessCode.id == Response.access_code_id)
     .join(SchoolClass, SchoolClass.id == AccessCode.class_id)
     .join(Wave, Wave.id == SchoolClass.wave_id)
-    .where(AccessCode.id == bindparam("code_id"))
-    .with_for_update(of=AccessCode)
+    .where(Response.id == bindparam("response_id"))
+    .with_for_update(of=(Response, AccessCode))
+    .execution_options(populate_existing=True)
 )
 
 
@@ -46,19 +50,32 @@ def locked(session: Session, model, row_id: int):
     return session.scalars(_LOCK[model], {"row_id": row_id}).one_or_none()
 
 
-def still_open(session: Session, response: Response, today: dt.date | None = None) -> None:
-    """Refuse a write unless the response's code, class and wave still accept answers.
-
-    Called after the response row is locked, inside the transaction that then
-    writes, so a close or a void committed before this point is always seen;
-    on PostgreSQL the code row is locked too (``FOR UPDATE OF access_code``),
-    so a void waits for the save or the save waits for the void. One query.
-    Raises :class:`SurveyClosed`.
-    """
+def refusal(code_state: str | None, class_state: str, wave_state: str, opens_on: dt.date,
+            closes_on: dt.date, today: dt.date | None = None) -> str | None:
+    """Why answers may no longer be written (``void`` or ``closed``), or ``None``."""
     today = today or dt.date.today()
-    row = session.execute(_STILL_OPEN, {"code_id": response.access_code_id}).one_or_none()
-    if row is None or row[0] == "void":
-        raise SurveyClosed("void")
-    _code, class_state, wave_state, opens_on, closes_on = row
+    if code_state is None or code_state == "void":
+        return "void"
     if class_state != "open" or wave_state != "open" or not opens_on <= today <= closes_on:
-        raise SurveyClosed("closed")
+        return "closed"
+    return None
+
+
+def lock_response(session: Session, response_id: int,
+                  today: dt.date | None = None) -> tuple[Response | None, str | None]:
+    """Lock a response and its code for a write, and say whether they still accept answers.
+
+    Returns ``(response or None, refusal)``; ``refusal`` is ``None`` when the
+    code, class and wave still accept answers, else the reason
+    (:func:`refusal`), which the caller raises as :class:`SurveyClosed` once
+    it has checked what comes first (a submitted response). One query: the
+    response row is re-read and locked together with its code (``FOR UPDATE
+    OF response, access_code``), so a close or a void committed before this
+    point is always seen, and a void waits for the save or the save for the
+    void.
+    """
+    row = session.execute(_OPEN_RESPONSE, {"response_id": response_id}).one_or_none()
+    if row is None:  # no response, or (never in practice) no code row any more
+        return locked(session, Response, response_id), "void"
+    response, *states = row
+    return response, refusal(*states, today=today)
