@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import re
 
 from flask import current_app, session, url_for
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from sqlalchemy import bindparam, select
 
@@ -137,6 +138,8 @@ def page_context(survey: Survey, number: int, answers: dict[str, str], route: Ro
                   item.show_if and item.show_if.item in on_page)}
     return {
         "form": form,
+        "csrf_value": generate_csrf(),
+        "response_value": str(survey.response.id),
         "questions": rendered_questions(form, current_language(), missing, map_, hidden),
         "page": page,
         "number": number,

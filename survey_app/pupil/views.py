@@ -24,6 +24,7 @@ from survey_app.pupil.current import (
 from survey_app.pupil.forms import AssentForm, StartForm
 from survey_app.pupil.messages import refusal_message
 from survey_app.pupil.page_post import read_page_post
+from survey_app.pupil.page_shell import render_page
 from survey_app.pupil.services import (
     AlreadySubmitted,
     MissingAnswers,
@@ -224,7 +225,7 @@ def _show_page(survey, number: int, missing: set[str] = frozenset(),
     if number not in route.pages:  # every item hidden: go on to the next page
         return redirect(url_for("pupil.page", number=route.first_from(number)))
     context = page_context(survey, number, answers, route, missing, mistakes or {})
-    return render_template("pupil/page.html", **context), 200
+    return render_page(context), 200
 
 
 @bp.route("/survey/conditions.css")

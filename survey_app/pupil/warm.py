@@ -19,13 +19,14 @@ from __future__ import annotations
 import logging
 import time
 
-from flask import render_template, session
+from flask import session
 from sqlalchemy import select
 
 from survey_app.extensions import db
 from survey_app.models import Response, Wave
 from survey_app.pupil import navigation
 from survey_app.pupil.current import Survey, page_context
+from survey_app.pupil.page_shell import render_page
 from survey_app.pupil.texts import LANGUAGES
 from survey_app.services import questionnaires
 
@@ -72,6 +73,6 @@ def _render_pages(app, survey: Survey, lang: str) -> int:
         session["lang"] = lang
         for number in range(1, len(survey.questionnaire.pages) + 1):
             context = page_context(survey, number, {}, route, set())
-            render_template("pupil/page.html", **context)
+            render_page(context)
             count += 1
     return count

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlalchemy import event
 
 from survey_app.extensions import db
@@ -172,3 +173,53 @@ def _hidden(page, route):
     on_page = {item.code for item in page.items}
     return {item.code for item in page.items if item.code not in route.shown
             and not (item.show_if and item.show_if.item in on_page)}
+
+
+@pytest.mark.parametrize("world", ["city", "branching_city"])
+def test_a_page_filled_into_its_shell_equals_the_template(app, world, request):
+    """Every page, in German and Arabic, with no answers and with answers (so on other
+    places of the route: the branching questionnaire hides pages), filled into the shell
+    kept on its form class is byte for byte the template's page; a page with a message of
+    its own is the template's."""
+    city = request.getfixturevalue(world)
+    from flask import render_template, session
+
+    from survey_app.models import Response, Wave
+    from survey_app.pupil import navigation
+    from survey_app.pupil.current import Survey, page_context, page_form_class
+    from survey_app.pupil.page_shell import render_page
+    from survey_app.services import questionnaires
+
+    with app.app_context():
+        wave = db.session.get(Wave, city.wave_id)
+        db.session.expunge(wave)
+        questionnaire = questionnaires.find(wave.questionnaire_id, wave.questionnaire_version,
+                                            wave.questionnaire_hash,
+                                            app.config.get("QUESTIONNAIRE_DIRS"))
+    survey = Survey(Response(id=7, furthest_page=0, language="de"), wave, questionnaire)
+    compared = 0
+    for lang in ("de", "ar"):
+        with app.test_request_context("/survey"):
+            session["lang"] = lang
+            for number in range(1, len(questionnaire.pages) + 1):
+                form_class, _map = page_form_class(survey, number)
+                states = list(_answer_states(form_class(formdata=None, meta={"csrf": False})))
+                everything = navigation.route(questionnaire, {})
+                alone = navigation.Route(everything.shown, (number,))  # no page before or after
+                routes = [(answers, navigation.route(questionnaire, answers))
+                          for answers in states] + [({}, alone), ({}, everything)]
+                for answers, route in routes * 2:
+                    context = page_context(survey, number, answers, route, set())
+                    shown = render_page(context)
+                    assert shown == render_template("pupil/page.html", **context)
+                    assert hidden_fields(shown) == {"csrf_token": context["csrf_value"],
+                                                    "response_token": "7",
+                                                    "page_id": questionnaire.pages[number - 1].id}
+                    compared += 1
+                shells = form_class.__dict__["_page_shells"]
+                assert shells and all(shell is not None for shell in shells.values())
+        with app.test_request_context("/survey"):  # a request of its own: flashes are read once
+            session["lang"], session["_flashes"] = lang, [("error", "Bitte noch einmal.")]
+            context = page_context(survey, 1, {}, navigation.route(questionnaire, {}), set())
+            assert "Bitte noch einmal." in render_page(context)
+    assert compared >= 2 * 10 * len(questionnaire.pages)
