@@ -41,9 +41,16 @@ def _wtforms_catalogue(locale: str) -> support.Translations:
 
 
 class PageForm(FlaskForm):
-    """Base of every page form: CSRF, the response, the page and the button pressed."""
+    """Base of every page form: the response, the page and the button pressed.
+
+    The CSRF token is checked for every post before the view runs (the app's
+    ``CSRFProtect``) and written into the page by the template
+    (``csrf_value``), so the form does not check or make it a second time.
+    """
 
     class Meta:
+        csrf = False
+
         def get_translations(self, form):
             """WTForms' messages, cached (Flask-WTF reads the catalogue on every request)."""
             return _wtforms_catalogue(str(get_locale()))
