@@ -23,7 +23,7 @@ from survey_app.pupil.districts import district_choices, district_map, wave_dist
 from survey_app.pupil.form_builder import PREFIX, page_form
 from survey_app.pupil.layout import layout
 from survey_app.pupil.navigation import Route
-from survey_app.pupil.rendered import rendered_questions
+from survey_app.pupil.rendered import kept_questions, rendered_questions
 from survey_app.services import questionnaires
 
 
@@ -128,19 +128,25 @@ def page_context(survey: Survey, number: int, answers: dict[str, str], route: Ro
     page = questionnaire.pages[number - 1]
     form_class, map_ = page_form_class(survey, number, with_map=True)
     data = {PREFIX + item.code: answers.get(item.code) for item in page.items}
-    form = form_class(formdata=None, data=data, response_token=str(survey.response.id),
-                      page_id=page.id)
-    for code, (message, typed) in (mistakes or {}).items():
-        form[PREFIX + code].mistake, form[PREFIX + code].typed = message, typed
     on_page = {item.code for item in page.items}
     hidden = {item.code for item in page.items
               if item.code not in route.shown and not (
                   item.show_if and item.show_if.item in on_page)}
+    lang = current_language()
+    questions = None if mistakes else kept_questions(form_class, data, lang, missing, hidden)
+    form = None
+    if questions is None:
+        form = form_class(formdata=None, data=data, response_token=str(survey.response.id),
+                          page_id=page.id)
+        for code, (message, typed) in (mistakes or {}).items():
+            form[PREFIX + code].mistake, form[PREFIX + code].typed = message, typed
+        questions = rendered_questions(form, lang, missing, map_, hidden)
     return {
-        "form": form,
+        "form_class": form_class,
+        "form": form,  # None when every question was kept on the form class
         "csrf_value": generate_csrf(),
         "response_value": str(survey.response.id),
-        "questions": rendered_questions(form, current_language(), missing, map_, hidden),
+        "questions": questions,
         "page": page,
         "number": number,
         "total": len(questionnaire.pages),

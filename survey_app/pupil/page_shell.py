@@ -51,7 +51,7 @@ def render_page(context: dict) -> str:
 
 
 def _shell(context: dict) -> tuple[str, str, str, str] | None:
-    form_class = type(context["form"])
+    form_class = context["form_class"]
     shells = form_class.__dict__.get(_SHELLS)
     if shells is None:
         shells = {}

@@ -80,6 +80,32 @@ def _macros(form_class, lang: str):
     return module
 
 
+def kept_questions(form_class, data: dict, lang: str, missing, hidden) -> list[Markup] | None:
+    """The questions' HTML from the form class's store alone, or ``None``.
+
+    ``None`` when a question is not kept (not shown yet with this answer, or a
+    number, text or district question, which are rendered each time): then a
+    form must be made and :func:`rendered_questions` asked. Making the form
+    (binding a field per question) was a tenth of showing a page (issue 12),
+    and most pages are choice questions seen before with the same answers.
+    """
+    cache = form_class.__dict__.get(_QUESTIONS)
+    unbound = getattr(form_class, "_unbound_fields", None)
+    if cache is None or not unbound:
+        return None
+    catalogue = str(get_locale())  # part of the key, as in rendered_questions
+    shown = []
+    for name, field in unbound:
+        item = field.kwargs.get("item")
+        if item is None or item.code in hidden:
+            continue
+        html = cache.get((name, data.get(name), item.code in missing, catalogue))
+        if html is None or field.field_class.kind != "choice" or item.type == "wave_list":
+            return None
+        shown.append(html)
+    return shown
+
+
 def rendered_questions(form, lang: str, missing, district_map, hidden) -> list[Markup]:
     """The HTML of every question of a page form that is not ``hidden``, in page order.
 
