@@ -66,15 +66,15 @@ def _shell(context: dict) -> tuple[str, str, str, str] | None:
 
 
 def _split(html: str) -> tuple[str, str, str, str] | None:
-    """The page cut at the three markers, or ``None`` if they are not there once, in order
+    """The page cut at the three markers, or ``None`` unless each is there once, in order
     (then every view of this combination is rendered by the template)."""
     if any(html.count(marker) != 1 for marker in _MARKERS):
         return None
     first, rest = html.split(_MARKERS[0])
-    second, rest = rest.split(_MARKERS[1]) if _MARKERS[1] in rest else (None, None)
-    if second is None:
+    if _MARKERS[1] not in rest:
         return None
-    third, fourth = rest.split(_MARKERS[2]) if _MARKERS[2] in rest else (None, None)
-    if third is None:
+    second, rest = rest.split(_MARKERS[1])
+    if _MARKERS[2] not in rest:
         return None
+    third, fourth = rest.split(_MARKERS[2])
     return first, second, third, fourth

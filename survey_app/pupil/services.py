@@ -28,7 +28,7 @@ from survey_app.pupil.storage import (
     stored_answers,
     upsert_answers,
 )
-from survey_app.pupil.write_guard import SurveyClosed, lock_response, locked
+from survey_app.pupil.write_guard import SurveyClosed, lock_response, locked, refusal
 from survey_app.services.access_codes import find_code
 from survey_app.services.submitted_answers import join_answers
 
@@ -69,13 +69,12 @@ def start_or_resume(session: Session, typed_code: str, language: str,
         raise StartRefused("unknown")
     if code.state == "submitted":
         raise StartRefused("used")
-    if code.state == "void":
-        raise StartRefused("void")
     school_class = code.school_class
     wave = school_class.wave
-    if (school_class.state != "open" or wave.state != "open"
-            or not wave.opens_on <= today <= wave.closes_on):
-        raise StartRefused("closed")
+    refused = refusal(code.state, school_class.state, wave.state, wave.opens_on, wave.closes_on,
+                      today)
+    if refused:
+        raise StartRefused(refused)  # void, or closed
     response = session.scalar(select(Response).where(Response.access_code_id == code.id))
     if response is None:
         response = Response(

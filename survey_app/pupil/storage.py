@@ -174,8 +174,8 @@ def commit_keeping_loaded(session: Session) -> None:
     is the request's :class:`Session` itself (``db.session()``), not the
     scoped proxy, on which the setting would not reach the session.
     """
-    session.expire_on_commit = False
+    expiring, session.expire_on_commit = session.expire_on_commit, False
     try:
         session.commit()
     finally:
-        session.expire_on_commit = True
+        session.expire_on_commit = expiring

@@ -122,6 +122,21 @@ def _answer_states(form):
         yield {field.item.code: pick(field, last) for field in form.item_fields()}
 
 
+def _survey_of(app, city, response_id: int):
+    """A pupil's survey of ``city``'s wave, with a response that is not stored."""
+    from survey_app.models import Response, Wave
+    from survey_app.pupil.current import Survey
+    from survey_app.services import questionnaires
+
+    with app.app_context():
+        wave = db.session.get(Wave, city.wave_id)
+        db.session.expunge(wave)
+        questionnaire = questionnaires.find(wave.questionnaire_id, wave.questionnaire_version,
+                                            wave.questionnaire_hash,
+                                            app.config.get("QUESTIONNAIRE_DIRS"))
+    return Survey(Response(id=response_id, furthest_page=0, language="de"), wave, questionnaire)
+
+
 @pytest.mark.parametrize("world", ["city", "branching_city"])
 def test_questions_kept_on_the_form_class_equal_a_fresh_render(app, world, request):
     """Every question's HTML, taken from the form class's store, is what the macro renders now.
@@ -131,22 +146,14 @@ def test_questions_kept_on_the_form_class_equal_a_fresh_render(app, world, reque
     form classes, so a store keyed on too little would show a stale answer. A page of
     choice questions only, shown again, is made from the store without a form.
     """
-    city = request.getfixturevalue(world)
     from flask import session
 
-    from survey_app.models import Response, Wave
     from survey_app.pupil import navigation
-    from survey_app.pupil.current import Survey, page_context, page_form_class
+    from survey_app.pupil.current import page_context, page_form_class
     from survey_app.pupil.rendered import rendered_choices
-    from survey_app.services import questionnaires
 
-    with app.app_context():
-        wave = db.session.get(Wave, city.wave_id)
-        db.session.expunge(wave)
-        questionnaire = questionnaires.find(wave.questionnaire_id, wave.questionnaire_version,
-                                            wave.questionnaire_hash,
-                                            app.config.get("QUESTIONNAIRE_DIRS"))
-    survey = Survey(Response(id=0, furthest_page=0, language="de"), wave, questionnaire)
+    survey = _survey_of(app, request.getfixturevalue(world), response_id=0)
+    questionnaire = survey.questionnaire
     compared = without_form = 0
     for lang in ("de", "ar"):
         # A request of its own per language, as in the app (the catalogue is kept on ``g``).
@@ -188,22 +195,14 @@ def test_a_page_filled_into_its_shell_equals_the_template(app, world, request):
     places of the route: the branching questionnaire hides pages), filled into the shell
     kept on its form class is byte for byte the template's page; a page with a message of
     its own is the template's."""
-    city = request.getfixturevalue(world)
     from flask import render_template, session
 
-    from survey_app.models import Response, Wave
     from survey_app.pupil import navigation
-    from survey_app.pupil.current import Survey, page_context, page_form_class
+    from survey_app.pupil.current import page_context, page_form_class
     from survey_app.pupil.page_shell import render_page
-    from survey_app.services import questionnaires
 
-    with app.app_context():
-        wave = db.session.get(Wave, city.wave_id)
-        db.session.expunge(wave)
-        questionnaire = questionnaires.find(wave.questionnaire_id, wave.questionnaire_version,
-                                            wave.questionnaire_hash,
-                                            app.config.get("QUESTIONNAIRE_DIRS"))
-    survey = Survey(Response(id=7, furthest_page=0, language="de"), wave, questionnaire)
+    survey = _survey_of(app, request.getfixturevalue(world), response_id=7)
+    questionnaire = survey.questionnaire
     compared = 0
     for lang in ("de", "ar"):
         with app.test_request_context("/survey"):
