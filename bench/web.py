@@ -55,6 +55,7 @@ from bench.web_database import create_database, drop_database, seed, verify  # n
 from bench.web_load import bare_process, percentile, pupil_process, run_clients, split  # noqa: E402
 from bench.web_report import failed, machine, report  # noqa: E402
 from bench.web_server import HOST, Server, free_port  # noqa: E402
+from survey_app.cli.serve import default_threads  # noqa: E402
 
 REDIS_URL = os.environ.get("WELLBEING_BENCH_REDIS", "redis://127.0.0.1:6379/12")
 
@@ -71,9 +72,10 @@ def run_database(kind: str, options) -> dict:
                 "WELLBEING_INSTANCE": str(folder / "instance"),
                 "RATELIMIT_STORAGE_URI": REDIS_URL, "RATELIMIT_KEY_PREFIX": prefix,
                 "SURVEY_BASE_URL": f"http://{HOST}:{port}/"})
-    server = Server(env, port, options.workers, folder, options.threads)
+    threads = options.threads or default_threads(url)
+    server = Server(env, port, options.workers, folder, threads)
     figures: dict = {"database": kind, "pupils": options.pupils, "workers": options.workers,
-                     "threads": options.threads}
+                     "threads": threads}
     try:
         codes = seed(env, options.pupils * options.rounds)
         figures["first_start_s"] = round(server.start(), 2)
@@ -171,7 +173,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="Run the pupils this many times (fresh codes), memory after each.")
     parser.add_argument("--databases", default="postgresql,sqlite")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
-    parser.add_argument("--threads", type=int, default=4, help="Threads per worker.")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="Threads per worker (default: the server's, 4 and 1 on SQLite).")
     parser.add_argument("--client-processes", type=int, default=2)
     parser.add_argument("--bare-seconds", type=float, default=5.0)
     parser.add_argument("--think", type=float, default=0.0,

@@ -184,6 +184,14 @@ def test_four_workers_on_postgres_and_redis_take_a_pupil_through(postgres_databa
     assert "PrivacyProbe" not in everything and city.codes[0] not in everything
 
 
+def test_workers_get_one_thread_on_sqlite_and_four_otherwise_unless_told():
+    from survey_app.cli.serve import default_threads
+
+    assert default_threads("sqlite:////srv/wellbeing/survey.sqlite") == 1
+    assert default_threads("postgresql+psycopg://survey@db/wellbeing") == 4
+    assert default_threads("") == 4
+
+
 def test_refuses_several_workers_with_in_memory_limits(tmp_path):
     env = server_env(tmp_path, f"sqlite:///{tmp_path / 'survey.sqlite'}",
                      RATELIMIT_STORAGE_URI="memory://", SURVEY_BASE_URL="https://survey.example/")
