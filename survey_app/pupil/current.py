@@ -136,8 +136,7 @@ def page_context(survey: Survey, number: int, answers: dict[str, str], route: Ro
     questions = None if mistakes else kept_questions(form_class, data, lang, missing, hidden)
     form = None
     if questions is None:
-        form = form_class(formdata=None, data=data, response_token=str(survey.response.id),
-                          page_id=page.id)
+        form = form_class(formdata=None, data=data)
         for code, (message, typed) in (mistakes or {}).items():
             form[PREFIX + code].mistake, form[PREFIX + code].typed = message, typed
         questions = rendered_questions(form, lang, missing, map_, hidden)

@@ -2,8 +2,9 @@
 
 No item is written in Python or a template: each item of the page becomes a
 field named ``q_<code>`` (the prefix keeps item codes apart from the form's own
-fields), typed by the item's ``type``. The form also carries the pupil's
-response and the page it belongs to, so that a post for another response or
+fields), typed by the item's ``type``. The page also carries the pupil's
+response and the page it belongs to (written by the template, checked by
+:mod:`~survey_app.pupil.page_post`), so that a post for another response or
 another page is recognised and refused.
 """
 
@@ -41,7 +42,7 @@ def _wtforms_catalogue(locale: str) -> support.Translations:
 
 
 class PageForm(FlaskForm):
-    """Base of every page form: the response, the page and the button pressed.
+    """Base of every page form: the button pressed, and one field per item.
 
     The CSRF token is checked for every post before the view runs (the app's
     ``CSRFProtect``) and written into the page by the template
@@ -55,8 +56,6 @@ class PageForm(FlaskForm):
             """WTForms' messages, cached (Flask-WTF reads the catalogue on every request)."""
             return _wtforms_catalogue(str(get_locale()))
 
-    response_token = HiddenField()
-    page_id = HiddenField()
     action = HiddenField(validators=[Regexp(ACTION_PATTERN, message=_l(
         "This button is not one of the page's buttons."))])
 

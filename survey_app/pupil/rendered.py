@@ -99,8 +99,9 @@ def kept_questions(form_class, data: dict, lang: str, missing, hidden) -> list[M
         item = field.kwargs.get("item")
         if item is None or item.code in hidden:
             continue
+        # Only choice questions other than the district list are ever kept.
         html = cache.get((name, data.get(name), item.code in missing, catalogue))
-        if html is None or field.field_class.kind != "choice" or item.type == "wave_list":
+        if html is None:
             return None
         shown.append(html)
     return shown

@@ -158,7 +158,7 @@ def page(number: int):
     db.session.commit()
     if post.language:
         set_language(post.language)
-    return redirect(_after_save(survey, number, post, saved.route), 303)
+    return redirect(_after_save(survey, number, post), 303)
 
 
 def _closed(closed: SurveyClosed):
@@ -187,19 +187,16 @@ def _page_after(number: int, action: str, route: navigation.Route) -> int | None
     return number
 
 
-def _after_save(survey, number: int, post, route: navigation.Route) -> str:
-    """Where the pressed button leads once the page is saved."""
+def _after_save(survey, number: int, post) -> str:
+    """Where a button that does not answer with a page leads once the page is saved."""
     if post.action == "pause":
         language = survey.response.language
         session.clear()
         session["lang"] = language  # the pause page speaks the pupil's language
         session["lang_kept"] = True
         return url_for("pupil.paused")
-    if post.action == "back":
-        before = route.before(number)
-        return url_for("pupil.page", number=before) if before else url_for("pupil.assent")
-    if post.action == "next":
-        return url_for("pupil.page", number=route.after(number) or number)
+    if post.action == "back":  # from the first page; others answer with the page (_page_after)
+        return url_for("pupil.assent")
     anchor = f"q-{post.cleared}" if post.cleared else None
     return url_for("pupil.page", number=number, _anchor=anchor)
 

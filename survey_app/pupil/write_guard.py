@@ -50,11 +50,11 @@ def locked(session: Session, model, row_id: int):
     return session.scalars(_LOCK[model], {"row_id": row_id}).one_or_none()
 
 
-def refusal(code_state: str | None, class_state: str, wave_state: str, opens_on: dt.date,
+def refusal(code_state: str, class_state: str, wave_state: str, opens_on: dt.date,
             closes_on: dt.date, today: dt.date | None = None) -> str | None:
     """Why answers may no longer be written (``void`` or ``closed``), or ``None``."""
     today = today or dt.date.today()
-    if code_state is None or code_state == "void":
+    if code_state == "void":
         return "void"
     if class_state != "open" or wave_state != "open" or not opens_on <= today <= closes_on:
         return "closed"
