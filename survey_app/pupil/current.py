@@ -24,6 +24,7 @@ from survey_app.pupil.form_builder import PREFIX, page_form
 from survey_app.pupil.layout import layout
 from survey_app.pupil.navigation import Route
 from survey_app.pupil.rendered import kept_questions, rendered_questions
+from survey_app.pupil.write_guard import LockedResponse, lock_response
 from survey_app.services import questionnaires
 
 
@@ -42,6 +43,8 @@ class Survey:
     response: Response
     wave: Wave
     questionnaire: Questionnaire
+    #: Set when the response was locked for a write (:func:`load_survey` ``for_writing``).
+    locked: LockedResponse | None = None
 
 
 #: Every pupil request starts here: the response and its wave in one query, built once.
@@ -59,12 +62,22 @@ def set_language(lang: str) -> None:
     session["lang"] = lang
 
 
-def load_survey() -> Survey | None:
-    """The session's survey, or ``None`` when the pupil has not entered a code."""
+def load_survey(for_writing: bool = False) -> Survey | None:
+    """The session's survey, or ``None`` when the pupil has not entered a code.
+
+    ``for_writing`` (a page save): the response is read locked, with its
+    code, class and wave states (:func:`~survey_app.pupil.write_guard.lock_response`),
+    and the save writes on that lock; so a save reads the response once.
+    """
     response_id = session.get("response_id")
     if not isinstance(response_id, int):
         return None
-    row = db.session.execute(_SURVEY, {"response_id": response_id}).one_or_none()
+    locked = None
+    if for_writing:
+        locked = lock_response(db.session, response_id)
+        row = None if locked.response is None else (locked.response, locked.wave)
+    else:
+        row = db.session.execute(_SURVEY, {"response_id": response_id}).one_or_none()
     if row is None:
         return None
     response, wave = row
@@ -72,7 +85,7 @@ def load_survey() -> Survey | None:
         wave.questionnaire_id, wave.questionnaire_version, wave.questionnaire_hash,
         current_app.config.get("QUESTIONNAIRE_DIRS"),
     )
-    return Survey(response, wave, questionnaire)
+    return Survey(response, wave, questionnaire, locked)
 
 
 def page_form_class(survey: Survey, number: int, with_map: bool = False):

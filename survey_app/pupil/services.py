@@ -28,7 +28,13 @@ from survey_app.pupil.storage import (
     stored_answers,
     upsert_answers,
 )
-from survey_app.pupil.write_guard import SurveyClosed, lock_response, locked, refusal
+from survey_app.pupil.write_guard import (
+    LockedResponse,
+    SurveyClosed,
+    lock_response,
+    locked,
+    refusal,
+)
 from survey_app.services.access_codes import find_code
 from survey_app.services.submitted_answers import join_answers
 
@@ -112,9 +118,23 @@ def save_page(session: Session, response_id: int, questionnaire: Questionnaire,
               page_number: int, answers: Mapping[str, str | None], *,
               language: str | None = None, moving_on: bool = False,
               mistakes: Collection[str] = ()) -> SavedPage:
-    """Store the answers of one page: ``None`` clears an answer.
+    """Lock the response, then store the answers of one page (:func:`write_page`)."""
+    return write_page(session, lock_response(session, response_id), questionnaire,
+                      page_number, answers, language=language, moving_on=moving_on,
+                      mistakes=mistakes)
 
-    Answers to items that a display condition hides (now, given these
+
+def write_page(session: Session, locked: LockedResponse, questionnaire: Questionnaire,
+               page_number: int, answers: Mapping[str, str | None], *,
+               language: str | None = None, moving_on: bool = False,
+               mistakes: Collection[str] = ()) -> SavedPage:
+    """Store the answers of one page of a response locked in this transaction: ``None``
+    clears an answer.
+
+    ``locked`` is what :func:`~survey_app.pupil.write_guard.lock_response`
+    returned in this transaction (the pupil's page view locks before it reads
+    the post, so that a save runs one query before its writes). Answers to
+    items that a display condition hides (now, given these
     answers) are not stored, and earlier answers that became hidden are
     removed. ``moving_on`` (Next, Send): if every required item of the page
     is answered and nothing was mistyped (``mistakes``: item codes), the
@@ -127,14 +147,14 @@ def save_page(session: Session, response_id: int, questionnaire: Questionnaire,
     unknown = set(answers) - {item.code for item in page.items}
     if unknown:
         raise ValueError(f"not items of page {page.id}: {sorted(unknown)}")
-    lock_for_writing(session)
-    response, closed = lock_response(session, response_id)
+    response = locked.response
     if response is None:
-        raise LookupError(f"no response {response_id}")
+        raise LookupError("no such response")
     if response.status == "submitted":
         raise AlreadySubmitted()
-    if closed:
-        raise SurveyClosed(closed)
+    if locked.refusal:
+        raise SurveyClosed(locked.refusal)
+    response_id = response.id
     stored = stored_answers(session, response_id)
     merged = dict(stored)
     for code, value in answers.items():
@@ -164,8 +184,8 @@ def save_page(session: Session, response_id: int, questionnaire: Questionnaire,
 def submit(session: Session, response_id: int, questionnaire: Questionnaire,
            today: dt.date | None = None) -> Response:
     """Mark the response submitted and its code used; submitting again changes nothing."""
-    lock_for_writing(session)
-    response, closed = lock_response(session, response_id, today)
+    checked = lock_response(session, response_id, today)
+    response, closed = checked.response, checked.refusal
     if response is None:
         raise LookupError(f"no response {response_id}")
     if response.status == "submitted":

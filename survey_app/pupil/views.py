@@ -30,9 +30,9 @@ from survey_app.pupil.services import (
     MissingAnswers,
     StartRefused,
     resume_page,
-    save_page,
     start_or_resume,
     submit,
+    write_page,
 )
 from survey_app.pupil.storage import commit_keeping_loaded, stored_answers
 from survey_app.pupil.write_guard import SurveyClosed
@@ -110,7 +110,7 @@ def assent():
 @bp.route("/survey/page/<int:number>", methods=["GET", "POST"])
 def page(number: int):
     """One page of the questionnaire: show it, or save it and move on."""
-    survey = load_survey()
+    survey = load_survey(for_writing=request.method == "POST")
     if survey is None:
         if request.method == "POST":
             flash(_("Your session has ended. Please enter your code again: "
@@ -123,9 +123,9 @@ def page(number: int):
     post = read_page_post(survey, number)
     language = post.language or current_language()
     try:
-        saved = save_page(db.session, survey.response.id, survey.questionnaire, number,
-                          post.answers, language=language,
-                          moving_on=post.action in ("next", "submit"), mistakes=post.mistakes)
+        saved = write_page(db.session, survey.locked, survey.questionnaire, number,
+                           post.answers, language=language,
+                           moving_on=post.action in ("next", "submit"), mistakes=post.mistakes)
     except AlreadySubmitted:
         db.session.rollback()
         return redirect(url_for("pupil.thanks"), 303)

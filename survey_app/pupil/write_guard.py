@@ -10,11 +10,13 @@ nothing of a refused save or submit is written (the view rolls back).
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from survey_app.models import AccessCode, Response, SchoolClass, Wave
+from survey_app.pupil.storage import lock_for_writing
 
 
 class SurveyClosed(Exception):
@@ -34,7 +36,7 @@ class SurveyClosed(Exception):
 _LOCK = {model: select(model).where(model.id == bindparam("row_id")).with_for_update()
          .execution_options(populate_existing=True) for model in (AccessCode, Response)}
 _OPEN_RESPONSE = (
-    select(Response, AccessCode.state, SchoolClass.state, Wave.state, Wave.opens_on,
+    select(Response, Wave, AccessCode.state, SchoolClass.state, Wave.state, Wave.opens_on,
            Wave.closes_on)
     .join(AccessCode, AccessCode.id == Response.access_code_id)
     .join(SchoolClass, SchoolClass.id == AccessCode.class_id)
@@ -43,6 +45,26 @@ _OPEN_RESPONSE = (
     .with_for_update(of=(Response, AccessCode))
     .execution_options(populate_existing=True)
 )
+#: A response whose code row is gone (never in practice), with its wave.
+_RESPONSE_ONLY = (
+    select(Response, Wave).join(Wave, Wave.id == Response.wave_id)
+    .where(Response.id == bindparam("response_id"))
+    .with_for_update(of=Response).execution_options(populate_existing=True)
+)
+
+
+@dataclass(frozen=True)
+class LockedResponse:
+    """A response locked for the rest of its transaction, as :func:`lock_response` found it.
+
+    ``response`` and ``wave`` are ``None`` when there is no such response;
+    ``refusal`` is ``None`` when the code, class and wave still accept
+    answers, else the reason (:func:`refusal`).
+    """
+
+    response: Response | None
+    wave: Wave | None
+    refusal: str | None
 
 
 def locked(session: Session, model, row_id: int):
@@ -62,20 +84,25 @@ def refusal(code_state: str, class_state: str, wave_state: str, opens_on: dt.dat
 
 
 def lock_response(session: Session, response_id: int,
-                  today: dt.date | None = None) -> tuple[Response | None, str | None]:
+                  today: dt.date | None = None) -> LockedResponse:
     """Lock a response and its code for a write, and say whether they still accept answers.
 
-    Returns ``(response or None, refusal)``; ``refusal`` is ``None`` when the
-    code, class and wave still accept answers, else the reason
-    (:func:`refusal`), which the caller raises as :class:`SurveyClosed` once
-    it has checked what comes first (a submitted response). One query: the
-    response row is re-read and locked together with its code (``FOR UPDATE
-    OF response, access_code``), so a close or a void committed before this
-    point is always seen, and a void waits for the save or the save for the
-    void.
+    Starts the transaction as a writer (:func:`lock_for_writing`), so call it
+    before anything else of a write. The caller raises the refusal as
+    :class:`SurveyClosed` once it has checked what comes first (a submitted
+    response). One query: the response row is re-read and locked together
+    with its code (``FOR UPDATE OF response, access_code``), and read with
+    its wave, so a close or a void committed before this point is always
+    seen, and a void waits for the save or the save for the void. A page
+    save runs only this query before its writes: the view locks with it
+    and hands the result to :func:`~survey_app.pupil.services.write_page`.
     """
+    lock_for_writing(session)
     row = session.execute(_OPEN_RESPONSE, {"response_id": response_id}).one_or_none()
     if row is None:  # no response, or (never in practice) no code row any more
-        return locked(session, Response, response_id), "void"
-    response, *states = row
-    return response, refusal(*states, today=today)
+        found = session.execute(_RESPONSE_ONLY, {"response_id": response_id}).one_or_none()
+        if found is None:
+            return LockedResponse(None, None, "void")
+        return LockedResponse(found[0], found[1], "void")
+    response, wave, *states = row
+    return LockedResponse(response, wave, refusal(*states, today=today))

@@ -20,6 +20,7 @@ from tests.pupil.helpers import address, checked, hidden_fields
 from tests.pupil.test_flow import PAGE_1, PAGE_2, district_ids
 
 _READS_ANSWERS = re.compile(r"^\s*SELECT\b.*\bFROM answer\b", re.IGNORECASE | re.DOTALL)
+_READS_RESPONSE = re.compile(r"^\s*SELECT\b.*\bFROM response\b", re.IGNORECASE | re.DOTALL)
 
 
 class Statements:
@@ -47,6 +48,9 @@ class Statements:
 
     def answer_reads(self) -> int:
         return sum(1 for s in self.seen if _READS_ANSWERS.match(s))
+
+    def response_reads(self) -> list[str]:
+        return [s for s in self.seen if _READS_RESPONSE.match(s)]
 
     def after_commit(self) -> list[str]:
         return self.seen[self.seen.index("COMMIT") + 1:] if "COMMIT" in self.seen else []
@@ -81,6 +85,10 @@ def test_a_page_save_is_answered_with_the_next_page_without_reading_again(app, c
     assert "Seite 2 von 2" in shown.text and "pupil/page_address.js" in shown.text
     assert hidden_fields(shown.text)["page_id"] == "feelings"
     assert save.after_commit() == []
+    # The response is read once, locked with its code, before the post is read and written.
+    locking = save.response_reads()
+    assert len(locking) == 1
+    assert "FOR UPDATE" in locking[0].upper() or save.engine.dialect.name == "sqlite"
     back = hidden_fields(shown.text) | {"action": "back"}
     shown = client.post("/survey/page/2", data=back)
     assert shown.status_code == 200 and address(shown) == "/survey/page/1"
