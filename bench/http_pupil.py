@@ -234,8 +234,7 @@ class SurveyPupil:
         """Start, agree, answer every page and submit; return what was acknowledged."""
         try:
             self._retry(self._start)
-            self._retry(self._assent)
-            path, page = "/survey", None
+            path, page = self._retry(self._assent), None
             while not self.record.submitted:
                 if page is None:
                     path, page = self._retry(lambda: self._show(path))
