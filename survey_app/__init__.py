@@ -18,7 +18,7 @@ from survey_app.auth import login_manager
 from survey_app.config import build_config
 from survey_app.converters import install as install_converters
 from survey_app.errors import register_error_handlers
-from survey_app.extensions import babel, csrf, db, limiter, migrate
+from survey_app.extensions import babel, csrf, db, migrate, rate_counters
 from survey_app.i18n import install_request_cached_gettext, select_locale
 from survey_app.labels import register_labels
 from survey_app.logging_privacy import install_privacy_log_filter
@@ -53,7 +53,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
-    limiter.init_app(app)
+    rate_counters.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     install_request_cached_gettext(app)
     login_manager.init_app(app)

@@ -10,8 +10,9 @@ seconds until the next one. So a guesser gets at most one try per slot, while
 a pupil with a valid code (or a staff member with the right password) gets in
 with the next slot, whatever others did before.
 
-Counters live in the rate limiter's storage (``RATELIMIT_STORAGE_URI``: Redis
-in production, so that all worker processes share them). Keys are keyed hashes
+Counters live in :data:`survey_app.extensions.rate_counters`, whose store is
+``RATELIMIT_STORAGE_URI`` (Redis in production, so that all worker processes
+share them). Keys are keyed hashes
 (see :func:`survey_app.extensions.client_key`), never addresses. If the store
 cannot be reached, attempts are let through and an error is logged: on a
 survey morning a broken Redis must not turn every pupil away.
@@ -28,7 +29,7 @@ from dataclasses import dataclass
 from flask import current_app
 from limits import RateLimitItem, parse, parse_many
 
-from survey_app.extensions import limiter
+from survey_app.extensions import rate_counters
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +74,7 @@ class Backoff:
 
     def exhausted(self, key: str) -> bool:
         """Whether ``key`` has spent its failure budget (it is slowed now)."""
-        strategy = limiter.limiter
+        strategy = rate_counters.limiter
         return not all(strategy.test(item, *self._ids("", key)) for item in self._budget())
 
     @_fail_open(0.0)
@@ -86,7 +87,7 @@ class Backoff:
         """
         if not self.exhausted(key):
             return 0.0
-        strategy, item = limiter.limiter, self._slot()
+        strategy, item = rate_counters.limiter, self._slot()
         identifiers = self._ids(":slot", slot_key or key)
         if strategy.hit(item, *identifiers):
             return 0.0
@@ -96,14 +97,14 @@ class Backoff:
     @_fail_open(None)
     def failed(self, key: str) -> None:
         """Count a failure (a wrong code, a wrong password) of ``key``."""
-        strategy = limiter.limiter
+        strategy = rate_counters.limiter
         for item in self._budget():
             strategy.hit(item, *self._ids("", key))
 
     @_fail_open(None)
     def reset(self, key: str) -> None:
         """Forget ``key``'s failures (after a successful login)."""
-        strategy = limiter.limiter
+        strategy = rate_counters.limiter
         for item in self._budget():
             strategy.clear(item, *self._ids("", key))
 

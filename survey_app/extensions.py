@@ -5,12 +5,13 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 
-from flask import current_app, request
+from flask import Flask, current_app, request
 from flask_babel import Babel
-from flask_limiter import Limiter
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
+from limits.storage import Storage, storage_from_string
+from limits.strategies import FixedWindowRateLimiter
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
@@ -47,8 +48,36 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 csrf = CSRFProtect()
 babel = Babel()
-#: Limits are declared on the views; storage comes from RATELIMIT_STORAGE_URI.
-limiter = Limiter(key_func=client_key, default_limits=[])
+
+
+class RateCounters:
+    """The counters of the back-offs (:mod:`survey_app.backoff`), in ``RATELIMIT_STORAGE_URI``.
+
+    The ``limits`` library's storage and fixed-window counting, bound per
+    app. Flask-Limiter is not used: no view declares a limit (a hard limit
+    would turn away pupils with valid codes), and its check on every request
+    cost each page save time for nothing (issue 12).
+    """
+
+    _KEY = "survey_app.rate_counters"
+
+    def init_app(self, app: Flask) -> None:
+        storage = storage_from_string(app.config["RATELIMIT_STORAGE_URI"])
+        app.extensions[self._KEY] = (storage, FixedWindowRateLimiter(storage))
+
+    @property
+    def storage(self) -> Storage:
+        """The current app's counter store (memory, or Redis shared by every worker)."""
+        return current_app.extensions[self._KEY][0]
+
+    @property
+    def limiter(self) -> FixedWindowRateLimiter:
+        """Fixed-window counting on :attr:`storage`."""
+        return current_app.extensions[self._KEY][1]
+
+
+#: The back-offs' counters; storage comes from RATELIMIT_STORAGE_URI.
+rate_counters = RateCounters()
 
 
 @event.listens_for(Engine, "connect")

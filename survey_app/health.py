@@ -16,7 +16,7 @@ from flask import Blueprint, current_app, jsonify
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from survey_app.extensions import db, limiter
+from survey_app.extensions import db
 
 bp = Blueprint("health", __name__)
 
@@ -57,7 +57,6 @@ def database_state(directory: str) -> dict:
 
 
 @bp.route("/healthz")
-@limiter.exempt
 def healthz():
     """200 with ``{"status": "ok", ...}``, or 503 with ``"status": "unavailable"``."""
     from survey_app import MIGRATIONS_DIR

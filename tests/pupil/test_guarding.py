@@ -8,7 +8,7 @@ import shutil
 import pytest
 from sqlalchemy import MetaData, select
 
-from survey_app.extensions import db, limiter
+from survey_app.extensions import db, rate_counters
 from tests.conftest import make_app
 from tests.factories import small_city
 from tests.pupil.helpers import Pupil
@@ -127,7 +127,8 @@ def test_no_address_user_agent_or_name_is_stored_or_logged(app, city, caplog):
                            for value in row]
         text = " ".join(everything)
     assert ADDRESS not in text and AGENT not in text and "PrivacyProbe" not in text
-    storage = limiter.storage
+    with app.app_context():
+        storage = rate_counters.storage
     stored_keys = " ".join(map(str, getattr(storage, "storage", {}))) + " ".join(
         map(str, getattr(storage, "events", {})))
     assert stored_keys and ADDRESS not in stored_keys
