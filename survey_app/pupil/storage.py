@@ -24,7 +24,7 @@ from __future__ import annotations
 import threading
 from typing import Mapping
 
-from sqlalchemy import bindparam, delete, event, select, update
+from sqlalchemy import Integer, Text, bindparam, delete, event, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
@@ -108,10 +108,26 @@ def _upsert(insert):
     )
 
 
-#: One single-row upsert per dialect, run with all of a page's answers as parameter sets
+#: SQLite: one single-row upsert, run with all of a page's answers as parameter sets
 #: (executemany): its compiled form is cached, where a multi-row VALUES statement of
 #: varying length was compiled anew on every save (a tenth of a save's Python, issue 12).
-_UPSERT = {"sqlite": _upsert(sqlite.insert), "postgresql": _upsert(postgresql.insert)}
+_UPSERT_ROWS = _upsert(sqlite.insert)
+#: PostgreSQL: one statement for all of a page's answers, which arrive as two arrays
+#: (``unnest``): a single round trip of one cached statement, where executemany sent
+#: and prepared one per answer (a tenth of a page save's server time, issue 12).
+_PAIRS = func.unnest(bindparam("codes", type_=postgresql.ARRAY(Text)),
+                     bindparam("values", type_=postgresql.ARRAY(Text))
+                     ).table_valued("item_code", "value").render_derived()
+_UPSERT_ARRAYS = (
+    postgresql.insert(_TABLE)
+    .from_select(["response_id", "item_code", "value"],
+                 select(bindparam("response_id", type_=Integer), _PAIRS.c.item_code,
+                        _PAIRS.c.value))
+)
+_UPSERT_ARRAYS = _UPSERT_ARRAYS.on_conflict_do_update(
+    index_elements=["response_id", "item_code"],
+    set_={"value": _UPSERT_ARRAYS.excluded.value},
+)
 
 
 def upsert_answers(session: Session, response_id: int, values: Mapping[str, str]) -> None:
@@ -124,11 +140,17 @@ def upsert_answers(session: Session, response_id: int, values: Mapping[str, str]
         return
     connection = session.connection()
     dialect = connection.dialect.name
-    if dialect not in _UPSERT:
+    ordered = sorted(values.items())
+    if dialect == "postgresql":
+        connection.execute(_UPSERT_ARRAYS, {"response_id": response_id,
+                                            "codes": [code for code, _ in ordered],
+                                            "values": [value for _, value in ordered]})
+    elif dialect == "sqlite":
+        connection.execute(_UPSERT_ROWS, [
+            {"response_id": response_id, "item_code": code, "value": value}
+            for code, value in ordered])
+    else:
         raise NotImplementedError(f"answers cannot be saved on {dialect}")
-    connection.execute(_UPSERT[dialect], [
-        {"response_id": response_id, "item_code": code, "value": value}
-        for code, value in sorted(values.items())])
 
 
 #: The response's progress and language, set in one statement (see record_progress).
