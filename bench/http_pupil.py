@@ -119,6 +119,7 @@ class PupilRecord:
     code: str
     answers: dict[str, str] = field(default_factory=dict)
     saves: list[float] = field(default_factory=list)  # seconds per acknowledged page save
+    saved_at: list[float] = field(default_factory=list)  # time.monotonic() when acknowledged
     views: list[float] = field(default_factory=list)  # seconds per page shown
     submitted: bool = False
     retries: int = 0
@@ -139,8 +140,11 @@ def choose_answers(page: Page, rng: random.Random) -> dict[str, str]:
 class SurveyPupil:
     """Takes the survey with one code from start to thank-you page, retrying what went unanswered.
 
-    ``think`` is the pause before each page save (seconds; 0 for load tests),
-    ``deadline`` a ``time.monotonic()`` value after which the pupil gives up.
+    ``think`` is the mean pause before each page save (seconds; 0 for load
+    tests). Pauses are drawn at random (exponential, at most five times the
+    mean), as pupils read at different speeds: equal pauses would make all
+    pupils save in step, in bursts no class produces. ``deadline`` is a
+    ``time.monotonic()`` value after which the pupil gives up.
     """
 
     def __init__(self, base_url: str, code: str, seed: int, think: float = 0.0,
@@ -223,6 +227,7 @@ class SurveyPupil:
         if status != 303 and shown is None:
             raise Unexpected(f"save of page {page.number}: {status}")
         self.record.saves.append(time.perf_counter() - began)
+        self.record.saved_at.append(time.monotonic())
         self.record.answers.update({name[2:]: value for name, value in posted.items()})
         if shown is not None:
             return shown.group(1), parse_page(int(shown.group(2)), html)
@@ -244,7 +249,7 @@ class SurveyPupil:
                         break
                     raise Unexpected(f"unexpected page {path}")
                 if self.think:
-                    time.sleep(self.think)
+                    time.sleep(min(5 * self.think, self.rng.expovariate(1 / self.think)))
                 path, page = self._retry(lambda: self._save(page))
             return self.record
         finally:

@@ -6,10 +6,13 @@ for the rate limits) on a free loopback port and then
 
 1. measures a *bare endpoint* of the same stack (a small static file served by
    the same app and workers) with the same number of concurrent clients;
-2. lets N virtual pupils take the whole survey at once (start with a code,
-   assent, every page, submit; no think time unless ``--think``) and prints page saves/s,
-   p50/p95/p99 of a page save and of showing a page, and the ratio of saves/s
-   to the bare endpoint's requests/s;
+2. lets N virtual pupils take the whole survey (start with a code, assent,
+   every page, submit; all at once unless ``--ramp`` spreads the starts, no
+   pause unless ``--think`` gives a mean pause per page) and prints page
+   saves/s, p50/p95/p99 of a page save and of showing a page, and the ratio of
+   saves/s to the bare endpoint's requests/s; then the same for the middle
+   80 % of the saves (leaving out the start and the end, when fewer pupils
+   load the server) with the mean number of pupils taking the survey then;
 3. with ``--crash``: kills the whole server (master and workers) with SIGKILL
    ``--kills`` times during that load, restarting it each time; pupils retry
    what went unanswered and finish;
@@ -30,7 +33,8 @@ the check), ``web_server`` (the server process), ``web_load`` (the clients),
 ``web_crash`` (the SIGKILLs) and ``web_report`` (what is printed).
 
 Run: ``python bench/web.py [--pupils 200] [--databases postgresql,sqlite] [--crash]
-[--kills 20] [--rounds 1] [--workers W] [--time-limit 900]``.
+[--kills 20] [--rounds 1] [--workers W] [--threads T] [--think S] [--ramp S]
+[--time-limit 900]``.
 """
 
 from __future__ import annotations
@@ -52,7 +56,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.web_cpu import CpuSampler  # noqa: E402
 from bench.web_crash import kill_repeatedly  # noqa: E402
 from bench.web_database import create_database, drop_database, seed, verify  # noqa: E402
-from bench.web_load import bare_process, percentile, pupil_process, run_clients, split  # noqa: E402
+from bench.web_load import (  # noqa: E402
+    bare_process,
+    percentile,
+    pupil_process,
+    run_clients,
+    split,
+    steady_window,
+)
 from bench.web_report import failed, machine, report  # noqa: E402
 from bench.web_server import HOST, Server, free_port  # noqa: E402
 from survey_app.cli.serve import default_threads  # noqa: E402
@@ -89,13 +100,18 @@ def run_database(kind: str, options) -> dict:
         figures["bare_cpu_s"] = bare_cpu.split()
         figures["bare_rps"] = round(sum(bare) / options.bare_seconds, 1)
         records, errors, saves, views, elapsed = [], [], [], [], 0.0
+        steady_saves: list[float] = []
+        steady_seconds = 0.0
+        steady_pupils: list[float] = []
         figures["rss_mb"] = [("before pupils", server.worker_rss_mb())]
         restarts: list[float] = []
         load_cpu = CpuSampler(group, os.getpid()).start()
         for round_index in range(options.rounds):
-            batch = list(enumerate(codes[round_index * options.pupils:
-                                         (round_index + 1) * options.pupils],
-                                   start=round_index * options.pupils))
+            spread = options.ramp / options.pupils
+            batch = [(seed, code, (seed % options.pupils) * spread)
+                     for seed, code in enumerate(codes[round_index * options.pupils:
+                                                       (round_index + 1) * options.pupils],
+                                                 start=round_index * options.pupils)]
             killer = None
             if options.crash and round_index == 0:
                 killer = threading.Thread(target=kill_repeatedly,
@@ -109,6 +125,14 @@ def run_database(kind: str, options) -> dict:
             elapsed += time.monotonic() - began
             if killer:
                 killer.join()
+            round_records = [record for chunk in results for record, _ in chunk]
+            window = steady_window(round_records)
+            if window:
+                steady_seconds += window[1] - window[0]
+                steady_pupils.append(window[2])
+                steady_saves += [took for record in round_records
+                                 for took, at in zip(record.saves, record.saved_at)
+                                 if window[0] < at <= window[1]]
             for chunk in results:
                 for record, error in chunk:
                     records.append(record)
@@ -131,6 +155,13 @@ def run_database(kind: str, options) -> dict:
             "save_p50_ms": round(percentile(saves, 50) * 1000, 1),
             "save_p95_ms": round(percentile(saves, 95) * 1000, 1),
             "save_p99_ms": round(percentile(saves, 99) * 1000, 1),
+            "steady_saves": len(steady_saves), "steady_seconds": round(steady_seconds, 1),
+            "steady_pupils": round(statistics.mean(steady_pupils), 1) if steady_pupils else None,
+            "steady_saves_per_s": round(len(steady_saves) / steady_seconds, 1)
+            if steady_seconds else None,
+            "steady_p50_ms": round(percentile(steady_saves, 50) * 1000, 1),
+            "steady_p95_ms": round(percentile(steady_saves, 95) * 1000, 1),
+            "steady_p99_ms": round(percentile(steady_saves, 99) * 1000, 1),
             "view_p50_ms": round(percentile(views, 50) * 1000, 1),
             "view_p99_ms": round(percentile(views, 99) * 1000, 1),
             "submitted": sum(r.submitted for r in records),
@@ -178,7 +209,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--client-processes", type=int, default=2)
     parser.add_argument("--bare-seconds", type=float, default=5.0)
     parser.add_argument("--think", type=float, default=0.0,
-                        help="Seconds each pupil pauses before saving a page (0: full load).")
+                        help="Mean seconds a pupil pauses before saving a page, drawn at "
+                             "random for each page (0: no pause, full load).")
+    parser.add_argument("--ramp", type=float, default=0.0,
+                        help="Seconds over which the pupils' starts are spread evenly "
+                             "(0: all at once).")
     parser.add_argument("--crash", action="store_true",
                         help="SIGKILL the server --kills times during the first round.")
     parser.add_argument("--kills", type=int, default=20)
@@ -188,8 +223,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="Also write the figures to this file.")
     options = parser.parse_args(argv)
     if not (1 <= options.pupils <= 5000 and 1 <= options.rounds <= 100
-            and 0 <= options.kills <= 100):
-        parser.error("pupils 1-5000, rounds 1-100, kills 0-100")
+            and 0 <= options.kills <= 100 and 0 <= options.think <= 600
+            and 0 <= options.ramp <= 3600):
+        parser.error("pupils 1-5000, rounds 1-100, kills 0-100, think 0-600, ramp 0-3600")
     print(f"machine: {machine()}")
     results = []
     for kind in options.databases.split(","):

@@ -45,14 +45,17 @@ def bare_process(base: str, clients: int, seconds: float, queue) -> None:
     queue.put(sum(counts))
 
 
-def pupil_process(base: str, codes: list[tuple[int, str]], deadline_in: float, think: float,
-                   queue) -> None:
-    deadline = time.monotonic() + deadline_in
+def pupil_process(base: str, codes: list[tuple[int, str, float]], deadline_in: float,
+                  think: float, queue) -> None:
+    """Take the survey with each ``(seed, code, seconds before starting)`` at once."""
+    began = time.monotonic()
+    deadline = began + deadline_in
 
     def one(item):
-        seed, code = item
+        seed, code, delay = item
         pupil = SurveyPupil(base, code, seed=seed, think=think, deadline=deadline,
                             max_retries=100_000)
+        time.sleep(max(0.0, began + delay - time.monotonic()))
         try:
             return pupil.take_survey(), None
         except (Unanswered, Unexpected) as error:
@@ -77,6 +80,27 @@ def run_clients(target, args_per_process: list[tuple]) -> list:
 
 def split(items: list, parts: int) -> list[list]:
     return [items[index::parts] for index in range(parts) if items[index::parts]]
+
+
+def steady_window(records, share: float = 0.8) -> tuple[float, float, float] | None:
+    """``(from, to, pupils)``: the time in which the middle ``share`` of the saves were
+    acknowledged, and the mean number of pupils taking the survey in it.
+
+    Leaves out the start (pupils entering codes, few saves yet) and the end
+    (pupils who have finished no longer load the server), which make rates
+    taken over the whole run understate the load the server carried. A pupil
+    takes the survey from their first acknowledged save to their last.
+    """
+    times = sorted(at for record in records for at in record.saved_at)
+    if len(times) < 10:
+        return None
+    edge = (1 - share) / 2
+    begin, end = times[int(edge * len(times))], times[int((1 - edge) * len(times)) - 1]
+    if end <= begin:
+        return None
+    busy = sum(max(0.0, min(end, r.saved_at[-1]) - max(begin, r.saved_at[0]))
+               for r in records if r.saved_at)
+    return begin, end, busy / (end - begin)
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -25,7 +25,8 @@ def machine() -> str:
 def report(figures: dict, options) -> None:
     f = figures
     print(f"\n== {f['database']}: {f['pupils']} pupils x {options.rounds} round(s), "
-          f"{f['workers']} workers x {f['threads']} threads, think time {options.think} s ==")
+          f"{f['workers']} workers x {f['threads']} threads, mean think time {options.think} s, "
+          f"starts spread over {options.ramp} s ==")
     print(f"first start to healthy: {f['first_start_s']} s")
     print(f"bare endpoint ({BARE_PATH}): {f['bare_rps']} requests/s")
     print(f"page saves: {f['saves']} in {f['load_seconds']} s = {f['saves_per_s']} saves/s "
@@ -33,6 +34,12 @@ def report(figures: dict, options) -> None:
     print(f"page save latency: p50 {f['save_p50_ms']} ms, p95 {f['save_p95_ms']} ms, "
           f"p99 {f['save_p99_ms']} ms; showing a page: p50 {f['view_p50_ms']} ms, "
           f"p99 {f['view_p99_ms']} ms")
+    if f["steady_saves_per_s"] is not None:
+        print(f"middle 80 % of the saves ({f['steady_pupils']} pupils in the survey on "
+              f"average): {f['steady_saves']} saves in "
+              f"{f['steady_seconds']} s = {f['steady_saves_per_s']} saves/s; latency p50 "
+              f"{f['steady_p50_ms']} ms, p95 {f['steady_p95_ms']} ms, p99 "
+              f"{f['steady_p99_ms']} ms")
     bare_requests = f["bare_rps"] * options.bare_seconds
     for label, split, count, unit in (("bare endpoint", f["bare_cpu_s"], bare_requests, "request"),
                                       ("pupils", f["load_cpu_s"], f["saves"], "page save")):
