@@ -80,7 +80,11 @@ def load_survey(for_writing: bool = False) -> Survey | None:
         row = db.session.execute(_SURVEY, {"response_id": response_id}).one_or_none()
     if row is None:
         return None
-    response, wave = row
+    return survey_of(*row, locked=locked)
+
+
+def survey_of(response: Response, wave: Wave, locked: LockedResponse | None = None) -> Survey:
+    """The survey of a response and its wave, both loaded: finds the questionnaire."""
     questionnaire = questionnaires.find(
         wave.questionnaire_id, wave.questionnaire_version, wave.questionnaire_hash,
         current_app.config.get("QUESTIONNAIRE_DIRS"),

@@ -14,11 +14,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Collection, Mapping
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from analysis.questionnaire import Questionnaire
-from survey_app.models import AccessCode, Response
+from survey_app.models import AccessCode, Response, SchoolClass, Wave
 from survey_app.pupil import navigation
 from survey_app.pupil.conditions import visible_items
 from survey_app.pupil.storage import (
@@ -35,7 +35,7 @@ from survey_app.pupil.write_guard import (
     locked,
     refusal,
 )
-from survey_app.services.access_codes import find_code
+from survey_app.services.access_codes import code_hash, normalise
 from survey_app.services.submitted_answers import join_answers
 
 
@@ -59,29 +59,43 @@ class MissingAnswers(Exception):
         self.page, self.codes = page, codes
 
 
+#: The code a pupil typed, locked, with its class and wave: one query, built once.
+_CODE_FOR_START = (
+    select(AccessCode, SchoolClass, Wave)
+    .join(SchoolClass, SchoolClass.id == AccessCode.class_id)
+    .join(Wave, Wave.id == SchoolClass.wave_id)
+    .where(AccessCode.code_hash == bindparam("digest"))
+    .with_for_update(of=AccessCode)
+    .execution_options(populate_existing=True)
+)
+_RESPONSE_OF_CODE = select(Response).where(Response.access_code_id == bindparam("code_id"))
+
+
 def start_or_resume(session: Session, typed_code: str, language: str,
-                    today: dt.date | None = None) -> Response:
-    """Return the response for a code, creating it on first use.
+                    today: dt.date | None = None) -> tuple[Response, Wave]:
+    """Return the response for a code, creating it on first use, and its wave.
 
     Reasons for refusal: ``unknown`` (also for malformed input, so that the
     message reveals nothing about which codes exist), ``used``, ``void``,
-    ``closed`` (class or wave not open).
+    ``closed`` (class or wave not open). The code is found and locked with
+    its class and wave in one query; its response is read after the lock, so
+    two devices starting with one code at once end with one response.
     """
     today = today or dt.date.today()
     lock_for_writing(session)
-    found = find_code(session, typed_code)
-    code = locked(session, AccessCode, found.id) if found is not None else None
-    if code is None:
+    canonical = normalise(typed_code)
+    row = None if canonical is None else session.execute(
+        _CODE_FOR_START, {"digest": code_hash(canonical)}).one_or_none()
+    if row is None:
         raise StartRefused("unknown")
+    code, school_class, wave = row
     if code.state == "submitted":
         raise StartRefused("used")
-    school_class = code.school_class
-    wave = school_class.wave
     refused = refusal(code.state, school_class.state, wave.state, wave.opens_on, wave.closes_on,
                       today)
     if refused:
         raise StartRefused(refused)  # void, or closed
-    response = session.scalar(select(Response).where(Response.access_code_id == code.id))
+    response = session.scalar(_RESPONSE_OF_CODE, {"code_id": code.id})
     if response is None:
         response = Response(
             wave_id=wave.id, class_id=school_class.id, access_code_id=code.id,
@@ -91,7 +105,7 @@ def start_or_resume(session: Session, typed_code: str, language: str,
         session.add(response)
         code.state = "started"
     session.flush()
-    return response
+    return response, wave
 
 
 def missing_required(questionnaire: Questionnaire, answers: Mapping[str, str],

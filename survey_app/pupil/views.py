@@ -20,6 +20,7 @@ from survey_app.pupil.current import (
     load_survey,
     page_context,
     set_language,
+    survey_of,
 )
 from survey_app.pupil.forms import AssentForm, StartForm
 from survey_app.pupil.messages import refusal_message
@@ -49,8 +50,8 @@ def start():
         chosen = (session.get("lang") if session.get("lang") in LANGUAGES
                   and not session.get("lang_kept") else None)
         try:
-            response = start_or_resume(db.session, form.code.data,
-                                       language=chosen or current_language())
+            response, wave = start_or_resume(db.session, form.code.data,
+                                             language=chosen or current_language())
             if chosen and response.language != chosen:
                 response.language = chosen
         except StartRefused as refused:
@@ -62,7 +63,7 @@ def start():
         session.clear()
         session["response_id"] = response.id
         session["lang"] = response.language  # resuming continues in the pupil's language
-        return redirect(_resume_address(load_survey()), 303)
+        return redirect(_resume_address(survey_of(response, wave)), 303)
     return render_template("pupil/start.html", form=form)
 
 
