@@ -2,7 +2,7 @@
 
 Not a benchmark of the server (that is ``bench/web.py``): this drives the app
 in-process with Flask's test client, so that the time per request is the
-app's own (form building, definition lookup, CSRF, rate limiter, session,
+app's own (form building, definition lookup, CSRF, session,
 queries, template rendering) without network or WSGI server. It prints the
 mean time per request of
 
