@@ -138,14 +138,15 @@ def save_page(session: Session, response_id: int, questionnaire: Questionnaire,
                       mistakes=mistakes)
 
 
-def write_page(session: Session, locked: LockedResponse, questionnaire: Questionnaire,
-               page_number: int, answers: Mapping[str, str | None], *,
+def write_page(session: Session, locked_response: LockedResponse,
+               questionnaire: Questionnaire, page_number: int,
+               answers: Mapping[str, str | None], *,
                language: str | None = None, moving_on: bool = False,
                mistakes: Collection[str] = ()) -> SavedPage:
     """Store the answers of one page of a response locked in this transaction: ``None``
     clears an answer.
 
-    ``locked`` is what :func:`~survey_app.pupil.write_guard.lock_response`
+    ``locked_response`` is what :func:`~survey_app.pupil.write_guard.lock_response`
     returned in this transaction (the pupil's page view locks before it reads
     the post, so that a save runs one query before its writes). Answers to
     items that a display condition hides (now, given these
@@ -161,13 +162,13 @@ def write_page(session: Session, locked: LockedResponse, questionnaire: Question
     unknown = set(answers) - {item.code for item in page.items}
     if unknown:
         raise ValueError(f"not items of page {page.id}: {sorted(unknown)}")
-    response = locked.response
+    response = locked_response.response
     if response is None:
         raise LookupError("no such response")
     if response.status == "submitted":
         raise AlreadySubmitted()
-    if locked.refusal:
-        raise SurveyClosed(locked.refusal)
+    if locked_response.refusal:
+        raise SurveyClosed(locked_response.refusal)
     response_id = response.id
     stored = stored_answers(session, response_id)
     merged = dict(stored)

@@ -36,8 +36,7 @@ class SurveyClosed(Exception):
 _LOCK = {model: select(model).where(model.id == bindparam("row_id")).with_for_update()
          .execution_options(populate_existing=True) for model in (AccessCode, Response)}
 _OPEN_RESPONSE = (
-    select(Response, Wave, AccessCode.state, SchoolClass.state, Wave.state, Wave.opens_on,
-           Wave.closes_on)
+    select(Response, Wave, AccessCode.state, SchoolClass.state)
     .join(AccessCode, AccessCode.id == Response.access_code_id)
     .join(SchoolClass, SchoolClass.id == AccessCode.class_id)
     .join(Wave, Wave.id == SchoolClass.wave_id)
@@ -104,5 +103,6 @@ def lock_response(session: Session, response_id: int,
         if found is None:
             return LockedResponse(None, None, "void")
         return LockedResponse(found[0], found[1], "void")
-    response, wave, *states = row
-    return LockedResponse(response, wave, refusal(*states, today=today))
+    response, wave, code_state, class_state = row
+    return LockedResponse(response, wave, refusal(code_state, class_state, wave.state,
+                                                  wave.opens_on, wave.closes_on, today))
