@@ -44,12 +44,6 @@ _OPEN_RESPONSE = (
     .with_for_update(of=(Response, AccessCode))
     .execution_options(populate_existing=True)
 )
-#: A response whose code row is gone (never in practice), with its wave.
-_RESPONSE_ONLY = (
-    select(Response, Wave).join(Wave, Wave.id == Response.wave_id)
-    .where(Response.id == bindparam("response_id"))
-    .with_for_update(of=Response).execution_options(populate_existing=True)
-)
 
 
 @dataclass(frozen=True)
@@ -98,11 +92,8 @@ def lock_response(session: Session, response_id: int,
     """
     lock_for_writing(session)
     row = session.execute(_OPEN_RESPONSE, {"response_id": response_id}).one_or_none()
-    if row is None:  # no response, or (never in practice) no code row any more
-        found = session.execute(_RESPONSE_ONLY, {"response_id": response_id}).one_or_none()
-        if found is None:
-            return LockedResponse(None, None, "void")
-        return LockedResponse(found[0], found[1], "void")
+    if row is None:  # no such response: its code, class and wave cannot be deleted (RESTRICT)
+        return LockedResponse(None, None, "void")
     response, wave, code_state, class_state = row
     return LockedResponse(response, wave, refusal(code_state, class_state, wave.state,
                                                   wave.opens_on, wave.closes_on, today))

@@ -133,16 +133,12 @@ def _answer_states(form):
 def _survey_of(app, city, response_id: int):
     """A pupil's survey of ``city``'s wave, with a response that is not stored."""
     from survey_app.models import Response, Wave
-    from survey_app.pupil.current import Survey
-    from survey_app.services import questionnaires
+    from survey_app.pupil.current import survey_of
 
     with app.app_context():
         wave = db.session.get(Wave, city.wave_id)
         db.session.expunge(wave)
-        questionnaire = questionnaires.find(wave.questionnaire_id, wave.questionnaire_version,
-                                            wave.questionnaire_hash,
-                                            app.config.get("QUESTIONNAIRE_DIRS"))
-    return Survey(Response(id=response_id, furthest_page=0, language="de"), wave, questionnaire)
+        return survey_of(Response(id=response_id, furthest_page=0, language="de"), wave)
 
 
 @pytest.mark.parametrize("world", ["city", "branching_city"])
