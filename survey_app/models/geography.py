@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey_app.extensions import db
@@ -64,6 +64,10 @@ class District(db.Model):
     geometry: Mapped[str | None] = mapped_column(Text)
     number: Mapped[str | None] = mapped_column(String(20))
     places: Mapped[str | None] = mapped_column(Text)
+    #: Goes up by one with every change of the row (:func:`_count_change`), so that
+    #: what is drawn from districts once and kept (the pupils' district question
+    #: and map, :mod:`survey_app.pupil.districts`) knows when to draw it again.
+    revision: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     municipality: Mapped[Municipality] = relationship(back_populates="districts")
 
@@ -74,3 +78,10 @@ class District(db.Model):
         except ValueError:
             return []
         return [str(v) for v in value] if isinstance(value, list) else []
+
+
+@event.listens_for(District, "before_update")
+def _count_change(_mapper, _connection, district: District) -> None:
+    """Every update of a district through the ORM (the only way the app changes one:
+    edit form, file import) counts up its revision, in the same UPDATE statement."""
+    district.revision = District.revision + 1

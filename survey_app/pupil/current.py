@@ -19,7 +19,7 @@ from analysis.questionnaire import Questionnaire
 from survey_app.extensions import db
 from survey_app.i18n import select_locale
 from survey_app.models import Response, Wave
-from survey_app.pupil.districts import district_choices, district_map, wave_districts
+from survey_app.pupil.districts import wave_district_list
 from survey_app.pupil.form_builder import PREFIX, page_form
 from survey_app.pupil.layout import layout
 from survey_app.pupil.navigation import Route
@@ -92,14 +92,19 @@ def survey_of(response: Response, wave: Wave, locked: LockedResponse | None = No
     return Survey(response, wave, questionnaire, locked)
 
 
+#: Where the app keeps the drawn district lists (:func:`wave_district_list`).
+_DISTRICT_LISTS = "survey_app.district_lists"
+
+
 def page_form_class(survey: Survey, number: int, with_map: bool = False):
     """The form class of page ``number`` in the pupil's language, and (to show it) the map."""
     page = survey.questionnaire.pages[number - 1]
-    needs_districts = layout(survey.questionnaire).page_districts[number - 1]
-    districts = wave_districts(db.session, survey.wave) if needs_districts else []
-    form_class = page_form(survey.questionnaire, page, current_language(),
-                                 district_choices(districts))
-    return form_class, (district_map(districts) if districts and with_map else None)
+    if not layout(survey.questionnaire).page_districts[number - 1]:
+        return page_form(survey.questionnaire, page, current_language()), None
+    districts = wave_district_list(db.session, survey.wave,
+                                   current_app.extensions.setdefault(_DISTRICT_LISTS, {}))
+    form_class = page_form(survey.questionnaire, page, current_language(), districts.choices)
+    return form_class, (districts.map if with_map else None)
 
 
 def condition_css(page) -> Markup:

@@ -10,8 +10,10 @@ from sqlalchemy import select
 from survey_app.demo.seed import district_polygon
 from survey_app.extensions import db
 from survey_app.models import District, Municipality
+from survey_app.pupil import districts as module
 from survey_app.pupil.districts import sort_key
 from survey_app.services.svg_map import draw
+from tests.pupil.helpers import Pupil
 
 
 def _add_districts(app, names_places: dict[str, list[str]]):
@@ -91,3 +93,71 @@ def test_the_svg_map_keeps_a_detailed_boundary_small():
     points = drawn.shapes[0].path.count(",")
     assert 200 < points < 2000  # thinned to about one point per 1.5 units, still round
     assert drawn.shapes[0].path.endswith("Z")
+
+
+def _shapes(html: str) -> dict[str, str]:
+    """``{district name: SVG path}`` of the map on a page."""
+    return dict(re.findall(r'<g class="district" data-choice="\d+"><title>([^<]+)</title>\s*'
+                           r'<path d="([^"]+)"', html))
+
+
+def _give_shapes(app) -> dict[str, int]:
+    with app.app_context():
+        ids = {}
+        for index, district in enumerate(db.session.scalars(select(District))):
+            district.geometry = district_polygon(index)
+            ids[district.name] = district.id
+        db.session.commit()
+        return ids
+
+
+def test_the_map_is_drawn_once_for_every_pupil_and_view_while_the_districts_stay(
+        app, city, pupil, monkeypatch):
+    """Every pupil starts on the district question: issue 12 found each view reading
+    every geometry and drawing the map again, twice the cost of any other page."""
+    ids = _give_shapes(app)
+    drawn = []
+    monkeypatch.setattr(module, "district_map",
+                        lambda found: drawn.append(1) or module.draw(
+                            (str(d.id), d.name, d.geometry) for d in found))
+    first = pupil.begin(city.codes[0])
+    assert len(_shapes(first.text)) == 3
+    pupil.open(1)
+    saved = pupil.post(1, {"district": str(ids["Süd"])}, action="save")
+    assert _shapes(saved.text) == _shapes(first.text)
+    other = Pupil(app.test_client())
+    assert _shapes(other.begin(city.codes[1]).text) == _shapes(first.text)
+    assert len(drawn) == 1
+
+
+def test_a_changed_added_or_removed_district_shows_at_the_next_view(app, city, pupil):
+    """The kept map is never stale: a file import or an edit shows to the next pupil."""
+    ids = _give_shapes(app)
+    before = _shapes(pupil.begin(city.codes[0]).text)
+    with app.app_context():
+        moved = db.session.get(District, ids["Nord"])
+        moved.geometry = district_polygon(7)
+        db.session.get(District, ids["Süd"]).name = "Südstadt"
+        db.session.commit()
+    after = _shapes(pupil.open(1).text)
+    assert after["Nord"] != before["Nord"]  # moved (and the map around it re-fitted)
+    assert "Südstadt" in after and "Süd" not in after
+
+    _add_districts(app, {"Hafen": ["Bahnhof West"]})
+    page = pupil.open(1).text
+    assert 'data-search="Hafen|Bahnhof West"' in page
+    with app.app_context():
+        db.session.delete(db.session.scalar(select(District).where(District.name == "Hafen")))
+        db.session.commit()
+    assert "Hafen" not in pupil.open(1).text
+
+
+def test_each_update_of_a_district_counts_up_its_revision(app, city):
+    with app.app_context():
+        district = db.session.scalar(select(District))
+        assert district.revision == 1
+        district.places = json.dumps(["Rathaus"])
+        db.session.commit()
+        district.name = district.name + " (neu)"
+        db.session.commit()
+        assert district.revision == 3
