@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Collection, Mapping
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from analysis.questionnaire import Questionnaire
@@ -32,7 +32,6 @@ from survey_app.pupil.write_guard import (
     LockedResponse,
     SurveyClosed,
     lock_response,
-    locked,
     refusal,
 )
 from survey_app.services.access_codes import code_hash, normalise
@@ -196,18 +195,30 @@ def write_page(session: Session, locked_response: LockedResponse,
     return saved
 
 
-def submit(session: Session, response_id: int, questionnaire: Questionnaire,
-           today: dt.date | None = None) -> Response:
-    """Mark the response submitted and its code used; submitting again changes nothing."""
-    checked = lock_response(session, response_id, today)
-    response, closed = checked.response, checked.refusal
+#: The code of a submitted response becomes used; it is locked by :func:`lock_response`.
+_CODE_USED = (update(AccessCode).where(AccessCode.id == bindparam("code_id"))
+              .values(state="submitted").execution_options(synchronize_session="evaluate"))
+
+
+def submit(session: Session, locked_response: LockedResponse, questionnaire: Questionnaire,
+           answers: Mapping[str, str] | None = None, today: dt.date | None = None) -> Response:
+    """Mark the response submitted and its code used; submitting again changes nothing.
+
+    ``locked_response``: what :func:`~survey_app.pupil.write_guard.lock_response`
+    returned in this transaction. ``answers``: the response's stored answers
+    if the caller has them from this transaction (the last page's save,
+    :attr:`SavedPage.answers`); otherwise they are read. So "send" on the last
+    page locks and reads once for the save and the submit together.
+    """
+    response, closed = locked_response.response, locked_response.refusal
     if response is None:
-        raise LookupError(f"no response {response_id}")
+        raise LookupError("no such response")
     if response.status == "submitted":
         return response
     if closed:
         raise SurveyClosed(closed)
-    answers = stored_answers(session, response_id)
+    if answers is None:
+        answers = stored_answers(session, response.id)
     missing = missing_required(questionnaire, answers)
     if missing:
         raise MissingAnswers(missing[0][0], [code for _, code in missing])
@@ -216,8 +227,7 @@ def submit(session: Session, response_id: int, questionnaire: Questionnaire,
     response.submitted_on = max(today, response.started_on)
     response.furthest_page = len(questionnaire.pages)
     response.submitted_answers = join_answers(answers)  # final from now on: read by results
-    code = locked(session, AccessCode, response.access_code_id)  # locked by lock_response
-    code.state = "submitted"
+    session.execute(_CODE_USED, {"code_id": response.access_code_id})
     session.flush()
     return response
 

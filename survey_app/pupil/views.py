@@ -147,7 +147,7 @@ def page(number: int):
                           answers=saved.answers, route=saved.route)
     if post.action == "submit":
         try:
-            submit(db.session, survey.response.id, survey.questionnaire)
+            submit(db.session, survey.locked, survey.questionnaire, saved.answers)
         except MissingAnswers as missing:
             db.session.commit()
             flash(_("Please answer the questions marked as required."), "error")

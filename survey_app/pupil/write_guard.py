@@ -1,9 +1,8 @@
 """What every write of the pupil flow checks first, inside its transaction.
 
-The row a write changes is re-read with a lock (:func:`locked`); a save or
-a submit locks its response together with its code and reads whether the
-code, class and wave still accept answers (:func:`lock_response`, one
-query): a close or a void committed before the check is always seen, and
+A save or a submit locks its response together with its code and reads
+whether the code, class and wave still accept answers (:func:`lock_response`,
+one query): a close or a void committed before the check is always seen, and
 nothing of a refused save or submit is written (the view rolls back).
 """
 
@@ -31,10 +30,8 @@ class SurveyClosed(Exception):
         self.reason = reason
 
 
-#: The statements of every save, built once: building a SQLAlchemy statement costs more
+#: The statement of every save, built once: building a SQLAlchemy statement costs more
 #: Python than running it (the compiled form is cached either way).
-_LOCK = {model: select(model).where(model.id == bindparam("row_id")).with_for_update()
-         .execution_options(populate_existing=True) for model in (AccessCode, Response)}
 _OPEN_RESPONSE = (
     select(Response, Wave, AccessCode.state, SchoolClass.state)
     .join(AccessCode, AccessCode.id == Response.access_code_id)
@@ -58,11 +55,6 @@ class LockedResponse:
     response: Response | None
     wave: Wave | None
     refusal: str | None
-
-
-def locked(session: Session, model, row_id: int):
-    """Re-read a row with a write lock (FOR UPDATE; SQLite: the database lock)."""
-    return session.scalars(_LOCK[model], {"row_id": row_id}).one_or_none()
 
 
 def refusal(code_state: str, class_state: str, wave_state: str, opens_on: dt.date,

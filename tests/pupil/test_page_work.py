@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import event
 
 from survey_app.extensions import db
+from survey_app.models import AccessCode, Response
 from survey_app.pupil.conditions import visible_items
 from survey_app.pupil.layout import layout
 from tests.conftest import FILES
@@ -93,6 +94,30 @@ def test_a_page_save_is_answered_with_the_next_page_without_reading_again(app, c
     shown = client.post("/survey/page/2", data=back)
     assert shown.status_code == 200 and address(shown) == "/survey/page/1"
     assert checked(shown.text)["q_grade"] == PAGE_1["grade"]
+
+
+def test_send_saves_and_submits_on_one_lock_and_one_read_of_the_answers(app, city, client,
+                                                                         pupil):
+    """"Send" on the last page saves it and submits in one transaction: the response is
+    locked and read once, the answers once, and the code is marked used without being
+    read again (issue 12: the submit locked and read everything the save had)."""
+    pupil.begin(city.codes[0])
+    nord = district_ids(app)["Nord"]
+    pupil.post(1, {**PAGE_1, "district": nord})
+    data = hidden_fields(client.get("/survey/page/2").text)
+    data.update({f"q_{code}": value for code, value in PAGE_2.items()}, action="submit")
+    with Statements(app) as send:
+        done = client.post("/survey/page/2", data=data)
+    assert done.status_code == 303 and done.headers["Location"] == "/survey/thanks"
+    assert send.answer_reads() == 1 and len(send.response_reads()) == 1
+    assert not [s for s in send.seen if re.match(r"\s*SELECT\b.*\bFROM access_code\b", s,
+                                                 re.IGNORECASE | re.DOTALL)]
+    with app.app_context():
+        response = db.session.get(Response, 1)
+        assert response.status == "submitted"
+        assert db.session.get(AccessCode, response.access_code_id).state == "submitted"
+        kept = dict(piece.split("\x1f") for piece in response.submitted_answers.split("\x1e"))
+        assert kept == {**PAGE_1, "district": nord, **PAGE_2}
 
 
 def test_pre_rendered_options_check_exactly_the_stored_answer(app, city, pupil):
