@@ -28,7 +28,8 @@ def report(figures: dict, options) -> None:
           f"{f['workers']} workers x {f['threads']} threads, mean think time {options.think} s, "
           f"starts spread over {options.ramp} s ==")
     print(f"first start to healthy: {f['first_start_s']} s")
-    print(f"bare endpoint ({BARE_PATH}): {f['bare_rps']} requests/s")
+    print(f"bare endpoint ({BARE_PATH}): {f['bare_rps']} requests/s (the faster of "
+          f"{' and '.join(str(rps) for rps in f['bare_rps_runs'])}, before and after the pupils)")
     print(f"page saves: {f['saves']} in {f['load_seconds']} s = {f['saves_per_s']} saves/s "
           f"(ratio to bare: {f['ratio_to_bare']})")
     print(f"page save latency: p50 {f['save_p50_ms']} ms, p95 {f['save_p95_ms']} ms, "
