@@ -10,7 +10,7 @@ import sys
 import analysis
 
 FORBIDDEN = ("flask", "flask_sqlalchemy", "flask_migrate", "flask_wtf", "flask_babel",
-             "flask_login", "flask_limiter", "sqlalchemy", "wtforms", "alembic", "survey_app")
+             "flask_login", "limits", "sqlalchemy", "wtforms", "alembic", "survey_app")
 
 
 def test_importing_every_analysis_module_imports_no_web_or_database_package():
