@@ -29,6 +29,8 @@ _ACTION = re.compile(r'<button type="submit"[^>]*name="action" value="(next|subm
 _PAGE = re.compile(r"^/survey/page/(\d+)$")
 #: The page a save answered with: its form posts to the page's own address.
 _FORM_ACTION = re.compile(r'<form id="page-form" method="post" action="(/survey/page/(\d+))"')
+#: The assent page, which answers a code on its first use.
+_ASSENT_FORM = '<form id="assent-form" method="post" action="/survey/assent"'
 
 
 class Unanswered(Exception):
@@ -156,6 +158,7 @@ class SurveyPupil:
         self.deadline = deadline or time.monotonic() + 3600
         self.max_retries = max_retries
         self.plans: dict[int, dict[str, str]] = {}
+        self._assent_html: str | None = None
 
     def _retry(self, step):
         """Run ``step`` until the server answers it (bounded in count and time)."""
@@ -172,12 +175,17 @@ class SurveyPupil:
                 time.sleep(min(2.0, 0.1 * 2 ** min(failures, 5)) * (0.5 + self.rng.random()))
 
     def _start(self) -> str:
+        """Enter the code: the path of the page that answers it (the assent page, whose
+        HTML is kept for :meth:`_assent`), or where the redirect leads (resuming)."""
         status, _, html = self.browser.request("GET", "/")
         token = _HIDDEN.search(html)
         if status != 200 or token is None:
             raise Unexpected(f"start page: {status}")
-        status, location, _ = self.browser.request(
+        status, location, html = self.browser.request(
             "POST", "/", {"csrf_token": unescape(token.group(2)), "code": self.record.code})
+        if status == 200 and _ASSENT_FORM in html:
+            self._assent_html = html
+            return "/survey/assent"
         if status != 303:
             raise Unexpected(f"code {self.record.code} refused: {status}")
         return location
@@ -195,16 +203,27 @@ class SurveyPupil:
             return path
         raise Unexpected(f"too many redirects from {path}")
 
-    def _assent(self) -> str:
-        status, _, html = self.browser.request("GET", "/survey/assent")
+    def _assent(self) -> tuple[str, Page | None]:
+        """Agree: ``(path, first page)`` when the server answers with the page (a view),
+        ``(where to go, None)`` after a redirect or when already past the assent page."""
+        html, self._assent_html = self._assent_html, None
+        if html is None:  # resuming, or the post went unanswered: ask for the page
+            status, _, html = self.browser.request("GET", "/survey/assent")
+            if status != 200:
+                return "/survey", None
         token = _HIDDEN.search(html)
-        if status != 200 or token is None:
-            return "/survey"  # already past the assent page
-        status, location, _ = self.browser.request(
+        if token is None:
+            return "/survey", None  # already past the assent page
+        began = time.perf_counter()
+        status, location, html = self.browser.request(
             "POST", "/survey/assent", {"csrf_token": unescape(token.group(2))})
+        shown = _FORM_ACTION.search(html) if status == 200 else None
+        if shown is not None:
+            self.record.views.append(time.perf_counter() - began)
+            return shown.group(1), parse_page(int(shown.group(2)), html)
         if status != 303:
             raise Unexpected(f"assent: {status}")
-        return location
+        return location, None
 
     def _show(self, path: str) -> tuple[str, Page | None]:
         began = time.perf_counter()
@@ -239,7 +258,7 @@ class SurveyPupil:
         """Start, agree, answer every page and submit; return what was acknowledged."""
         try:
             self._retry(self._start)
-            path, page = self._retry(self._assent), None
+            path, page = self._retry(self._assent)
             while not self.record.submitted:
                 if page is None:
                     path, page = self._retry(lambda: self._show(path))

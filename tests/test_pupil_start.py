@@ -13,6 +13,7 @@ from survey_app.extensions import db
 from survey_app.models import AccessCode, Response
 from tests.factories import small_city
 from tests.forms import csrf_token
+from tests.pupil.helpers import address
 
 
 
@@ -22,7 +23,7 @@ def start(client, code: str):
     page = client.get("/")
     result = client.post("/", data={"csrf_token": csrf_token(page.text), "code": code},
                          follow_redirects=True)
-    if result.request.path == "/survey/assent":
+    if address(result) == "/survey/assent":
         result = client.post("/survey/assent", data={"csrf_token": csrf_token(result.text)},
                              follow_redirects=True)
     return result

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import re
 
-from flask import current_app, session, url_for
+from flask import current_app, g, session, url_for
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from sqlalchemy import bindparam, select
@@ -60,6 +60,21 @@ def current_language() -> str:
 def set_language(lang: str) -> None:
     """Remember the pupil's language for the following pages."""
     session["lang"] = lang
+
+
+def begin_pupil_session(response_id: int, language: str) -> None:
+    """A new session for the pupil who entered a code: their response and language only.
+
+    Whatever the device's session held before (another pupil's response, a
+    pause) is gone. The request's cached CSRF token belonged to that session,
+    so it is dropped too: a form rendered in this response (the assent page
+    answers the code) carries the new session's token.
+    """
+    session.clear()
+    # Flask-WTF caches the signed token in g (under the field's name) for the request.
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
+    session["response_id"] = response_id
+    session["lang"] = language
 
 
 def load_survey(for_writing: bool = False) -> Survey | None:

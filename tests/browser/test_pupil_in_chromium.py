@@ -176,6 +176,27 @@ def test_a_saved_page_shows_the_next_pages_address_and_reload_sends_nothing(page
     assert page.locator("#q_grade").input_value() == "6"
 
 
+def test_the_code_and_the_assent_show_their_pages_addresses_and_reload_sends_nothing(
+        page_factory, live):
+    """The code is answered with the assent page and the assent with page 1 (no redirects,
+    issue 12): each shows its own address, reloading sends nothing again, and "back" from
+    page 1 leads to the assent page."""
+    page = page_factory()
+    posts = []
+    page.on("request", lambda request: posts.append(request.url)
+            if request.method == "POST" else None)
+    start(page, live, "de")
+    assert page.url.endswith("/survey/assent") and "Bevor es losgeht" in page.content()
+    page.reload(wait_until="load")
+    assert page.url.endswith("/survey/assent") and len(posts) == 1
+    navigate(page, page.locator("form [type=submit]"))
+    assert page.url.endswith("/survey/page/1") and "Seite 1 von" in page.content()
+    page.reload(wait_until="load")
+    assert page.url.endswith("/survey/page/1") and len(posts) == 2
+    page.go_back(wait_until="load")
+    assert page.url.endswith("/survey/assent") and len(posts) == 2
+
+
 def test_the_survey_works_without_javascript(page_factory, live):
     page = page_factory(java_script_enabled=False)
     start(page, live, "de")

@@ -20,7 +20,7 @@ def hidden_fields(html: str) -> dict[str, str]:
     return {name: unescape(value) for name, value in _HIDDEN.findall(html)}
 
 
-_FORM_ACTION = re.compile(r'<form id="page-form" method="post" action="([^"]+)"')
+_FORM_ACTION = re.compile(r'<form id="(?:page|assent)-form" method="post" action="([^"]+)"')
 
 
 def address(result) -> str:
