@@ -15,8 +15,8 @@ from survey_app.extensions import db
 from survey_app.pupil import bp, guessing, navigation
 from survey_app.pupil.current import (
     Tampered,
-    condition_stylesheet,
     begin_pupil_session,
+    condition_stylesheet,
     current_language,
     load_survey,
     page_context,
