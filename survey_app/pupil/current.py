@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import re
 
-from flask import current_app, g, session, url_for
+from flask import current_app, session, url_for
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from sqlalchemy import bindparam, select
@@ -66,13 +66,16 @@ def begin_pupil_session(response_id: int, language: str) -> None:
     """A new session for the pupil who entered a code: their response and language only.
 
     Whatever the device's session held before (another pupil's response, a
-    pause) is gone. The request's cached CSRF token belonged to that session,
-    so it is dropped too: a form rendered in this response (the assent page
-    answers the code) carries the new session's token.
+    pause) is gone, except the device's CSRF token: the assent page that
+    answers the code carries it (as do its other forms), and a browser
+    without JavaScript that reloads that page posts the code form again with
+    it, which then resumes instead of failing as a stale form.
     """
+    field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    token = session.get(field)
     session.clear()
-    # Flask-WTF caches the signed token in g (under the field's name) for the request.
-    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
+    if token is not None:
+        session[field] = token
     session["response_id"] = response_id
     session["lang"] = language
 

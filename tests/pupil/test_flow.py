@@ -86,7 +86,7 @@ def test_the_code_and_the_assent_are_answered_with_the_next_page(app, client, ci
 
 def test_a_new_code_on_a_device_with_a_session_gets_a_working_assent_form(app, client, city):
     """The code clears the device's session (another pupil's); the assent page it is
-    answered with must carry a token of the new session, not of the one cleared."""
+    answered with must carry a token the new session accepts."""
     first = client.get("/")
     client.post("/", data={"csrf_token": csrf_token(first.text), "code": city.codes[0]})
     again = client.get("/")  # the next pupil on the same tablet
@@ -94,6 +94,23 @@ def test_a_new_code_on_a_device_with_a_session_gets_a_working_assent_form(app, c
                                      "code": city.codes[1]})
     agreed = client.post("/survey/assent", data={"csrf_token": csrf_token(entered.text)})
     assert agreed.status_code == 200 and address(agreed) == "/survey/page/1"
+    with app.app_context():
+        second = db.session.get(Response, 2)
+        assert db.session.get(AccessCode, second.access_code_id).state == "started"
+
+
+def test_reloading_the_assent_page_without_javascript_resumes(app, client, city):
+    """Without JavaScript the assent page keeps the code's address: reloading it posts the
+    code form again, which must show the assent page again, not a stale-form error."""
+    start = client.get("/")
+    form = {"csrf_token": csrf_token(start.text), "code": city.codes[0]}
+    entered = client.post("/", data=form)
+    reloaded = client.post("/", data=form)
+    assert reloaded.status_code == 200 and address(reloaded) == "/survey/assent"
+    agreed = client.post("/survey/assent", data={"csrf_token": csrf_token(entered.text)})
+    assert address(agreed) == "/survey/page/1"
+    with app.app_context():
+        assert len(db.session.scalars(select(Response)).all()) == 1
 
 
 def test_back_keeps_answers_and_saves_the_page_left(app, city, pupil):
