@@ -34,6 +34,11 @@ def address(result) -> str:
     return found.group(1) if found else result.request.path
 
 
+def got_in(result) -> bool:
+    """The code was taken: the assent page answers it (no redirect, issue 12)."""
+    return result.status_code == 200 and 'id="assent-form"' in result.text
+
+
 def checked(html: str) -> dict[str, str]:
     """``{field name: value}`` of the checked radio buttons and filled inputs of a page."""
     found = {}

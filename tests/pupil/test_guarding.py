@@ -11,8 +11,8 @@ from sqlalchemy import MetaData, select
 from survey_app.extensions import db, rate_counters
 from tests.conftest import make_app
 from tests.factories import small_city
-from tests.pupil.helpers import Pupil
 from tests.forms import csrf_token
+from tests.pupil.helpers import Pupil, got_in
 
 ADDRESS = "203.0.113.77"
 AGENT = "PrivacyProbe/9.9 (Tablet; Klasse-5a-Geheim)"
@@ -27,11 +27,6 @@ def sqlite_app(sqlite_template, tmp_path):
         shutil.copy(sqlite_template, path)
         return make_app(f"sqlite:///{path}", tmp_path / "instance", **extra)
     return build
-
-
-def got_in(result) -> bool:
-    """The code was taken: the assent page answers it (no redirect, issue 12)."""
-    return result.status_code == 200 and 'id="assent-form"' in result.text
 
 
 def try_code(client, code: str, address: str = ADDRESS):

@@ -17,6 +17,7 @@ from survey_app.pupil.guessing import (
 from tests.conftest import make_app
 from tests.factories import small_city
 from tests.forms import csrf_token
+from tests.pupil.helpers import got_in
 
 SCHOOL = "203.0.113.10"
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "security.md"
@@ -29,11 +30,6 @@ def sqlite_app(sqlite_template, tmp_path):
         shutil.copy(sqlite_template, path)
         return make_app(f"sqlite:///{path}", tmp_path / "instance", **extra)
     return build
-
-
-def got_in(result) -> bool:
-    """The code was taken: the assent page answers it (no redirect, issue 12)."""
-    return result.status_code == 200 and 'id="assent-form"' in result.text
 
 
 def try_code(client, code: str, address: str):
