@@ -10,7 +10,8 @@ for the rate limits) on a free loopback port and then
 2. lets N virtual pupils take the whole survey (start with a code, assent,
    every page, submit; all at once unless ``--ramp`` spreads the starts, no
    pause unless ``--think`` gives a mean pause per page) and prints page
-   saves/s, p50/p95/p99 of a page save and of showing a page, and the ratio of
+   saves/s, p50/p95/p99 of a page save and of showing a page (the first page,
+   which answers the assent, or a page asked for again after a restart), and the ratio of
    saves/s to the bare endpoint's requests/s; then the same for the middle
    80 % of the saves (leaving out the start and the end, when fewer pupils
    load the server) with the mean number of pupils taking the survey then;

@@ -33,7 +33,9 @@ def report(figures: dict, options) -> None:
     print(f"page saves: {f['saves']} in {f['load_seconds']} s = {f['saves_per_s']} saves/s "
           f"(ratio to bare: {f['ratio_to_bare']})")
     print(f"page save latency: p50 {f['save_p50_ms']} ms, p95 {f['save_p95_ms']} ms, "
-          f"p99 {f['save_p99_ms']} ms; showing a page: p50 {f['view_p50_ms']} ms, "
+          f"p99 {f['save_p99_ms']} ms; showing a page (page 1, the assent's answer, behind "
+          f"every code entry; and pages asked for again after a restart): p50 "
+          f"{f['view_p50_ms']} ms, "
           f"p99 {f['view_p99_ms']} ms")
     if f["steady_saves_per_s"] is not None:
         print(f"middle 80 % of the saves ({f['steady_pupils']} pupils in the survey on "
