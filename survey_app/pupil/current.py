@@ -90,15 +90,12 @@ def load_survey(for_writing: bool = False) -> Survey | None:
     response_id = session.get("response_id")
     if not isinstance(response_id, int):
         return None
-    locked = None
     if for_writing:
         locked = lock_response(db.session, response_id)
-        row = None if locked.response is None else (locked.response, locked.wave)
-    else:
-        row = db.session.execute(_SURVEY, {"response_id": response_id}).one_or_none()
-    if row is None:
-        return None
-    return survey_of(*row, locked=locked)
+        return None if locked.response is None else survey_of(locked.response, locked.wave,
+                                                              locked)
+    row = db.session.execute(_SURVEY, {"response_id": response_id}).one_or_none()
+    return None if row is None else survey_of(*row)
 
 
 def survey_of(response: Response, wave: Wave, locked: LockedResponse | None = None) -> Survey:

@@ -6,7 +6,7 @@ the page exists and was reached, the post belongs to the session's response
 and to this page, every field is one of the page's, no field is sent twice,
 every value is valid for its item, and the button pressed is one the page
 has. Nothing is read from the database here: the stored answers are read
-once, under the write lock, by :func:`~survey_app.pupil.services.save_page`
+once, under the write lock, by :func:`~survey_app.pupil.services.write_page`
 (so "send" from a page that is not the last is refused by the view once it
 knows them, before anything is committed).
 """

@@ -28,13 +28,8 @@ from survey_app.pupil.storage import (
     stored_answers,
     upsert_answers,
 )
-from survey_app.pupil.write_guard import (
-    LockedResponse,
-    SurveyClosed,
-    lock_response,
-    refusal,
-)
-from survey_app.services.access_codes import code_hash, normalise
+from survey_app.pupil.write_guard import LockedResponse, SurveyClosed, refusal
+from survey_app.services.access_codes import typed_digest
 from survey_app.services.submitted_answers import join_answers
 
 
@@ -82,9 +77,9 @@ def start_or_resume(session: Session, typed_code: str, language: str,
     """
     today = today or dt.date.today()
     lock_for_writing(session)
-    canonical = normalise(typed_code)
-    row = None if canonical is None else session.execute(
-        _CODE_FOR_START, {"digest": code_hash(canonical)}).one_or_none()
+    digest = typed_digest(typed_code)
+    row = None if digest is None else session.execute(
+        _CODE_FOR_START, {"digest": digest}).one_or_none()
     if row is None:
         raise StartRefused("unknown")
     code, school_class, wave = row
@@ -125,16 +120,6 @@ class SavedPage:
     route: navigation.Route
     #: Required items of the page still unanswered (only asked when the pupil moves on).
     missing: set[str] = field(default_factory=set)
-
-
-def save_page(session: Session, response_id: int, questionnaire: Questionnaire,
-              page_number: int, answers: Mapping[str, str | None], *,
-              language: str | None = None, moving_on: bool = False,
-              mistakes: Collection[str] = ()) -> SavedPage:
-    """Lock the response, then store the answers of one page (:func:`write_page`)."""
-    return write_page(session, lock_response(session, response_id), questionnaire,
-                      page_number, answers, language=language, moving_on=moving_on,
-                      mistakes=mistakes)
 
 
 def write_page(session: Session, locked_response: LockedResponse,
@@ -195,20 +180,20 @@ def write_page(session: Session, locked_response: LockedResponse,
     return saved
 
 
-#: The code of a submitted response becomes used; it is locked by :func:`lock_response`.
+#: The code of a submitted response becomes used; it is locked by
+#: :func:`~survey_app.pupil.write_guard.lock_response`.
 _CODE_USED = (update(AccessCode).where(AccessCode.id == bindparam("code_id"))
               .values(state="submitted").execution_options(synchronize_session="evaluate"))
 
 
 def submit(session: Session, locked_response: LockedResponse, questionnaire: Questionnaire,
-           answers: Mapping[str, str] | None = None, today: dt.date | None = None) -> Response:
+           answers: Mapping[str, str], today: dt.date | None = None) -> Response:
     """Mark the response submitted and its code used; submitting again changes nothing.
 
     ``locked_response``: what :func:`~survey_app.pupil.write_guard.lock_response`
-    returned in this transaction. ``answers``: the response's stored answers
-    if the caller has them from this transaction (the last page's save,
-    :attr:`SavedPage.answers`); otherwise they are read. So "send" on the last
-    page locks and reads once for the save and the submit together.
+    returned in this transaction; ``answers``: the response's stored answers as
+    the last page's save in this transaction left them (:attr:`SavedPage.answers`).
+    So "send" locks and reads once for the save and the submit together.
     """
     response, closed = locked_response.response, locked_response.refusal
     if response is None:
@@ -217,8 +202,6 @@ def submit(session: Session, locked_response: LockedResponse, questionnaire: Que
         return response
     if closed:
         raise SurveyClosed(closed)
-    if answers is None:
-        answers = stored_answers(session, response.id)
     missing = missing_required(questionnaire, answers)
     if missing:
         raise MissingAnswers(missing[0][0], [code for _, code in missing])

@@ -106,12 +106,18 @@ def rehash_legacy(connection, key: str | bytes) -> int:
     return len(changed)
 
 
+def typed_digest(typed: str) -> str | None:
+    """The stored form (keyed hash) of what a pupil typed, or ``None`` if it is no code."""
+    canonical = normalise(typed)
+    return None if canonical is None else code_hash(canonical)
+
+
 def find_code(session: Session, typed: str) -> AccessCode | None:
     """The stored code matching what a pupil typed, or ``None``."""
-    canonical = normalise(typed)
-    if canonical is None:
+    digest = typed_digest(typed)
+    if digest is None:
         return None
-    return session.scalar(select(AccessCode).where(AccessCode.code_hash == code_hash(canonical)))
+    return session.scalar(select(AccessCode).where(AccessCode.code_hash == digest))
 
 
 def generate_codes(session: Session, school_class: SchoolClass, count: int) -> list[str]:
