@@ -11,7 +11,7 @@ from survey_app.admin.views_areas import municipality_choices
 from survey_app.auth.helpers import actor_id, choices, show_error
 from survey_app.extensions import db
 from survey_app.models.schools import SCHOOL_TYPES
-from survey_app.services.class_lists import decode_text
+from survey_app.services.csv_upload import decode_text
 from survey_app.services.errors import InvalidInput
 from survey_app.services.school_imports import import_schools
 

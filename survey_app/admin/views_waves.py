@@ -16,7 +16,7 @@ from survey_app.admin.views_areas import municipality_choices
 from survey_app.auth.helpers import actor_id, choices, show_error
 from survey_app.extensions import db
 from survey_app.models import Region, Wave
-from survey_app.services import class_lists, monitoring, schools
+from survey_app.services import class_lists, csv_upload, monitoring, schools
 from survey_app.services.errors import InvalidInput
 from survey_app.services.waves import create_wave, invalid_questionnaires, questionnaire_choices
 
@@ -112,7 +112,7 @@ def import_classes(wave_id: int):
     form = ClassListUploadForm()
     preview = None
     if form.validate_on_submit():
-        text = class_lists.decode_text(form.file.data.read())
+        text = csv_upload.decode_text(form.file.data.read())
         preview = class_lists.preview_class_list(db.session, wave.id, text)
         if not preview.ok:
             form.file.errors.append(_("The file cannot be imported; nothing was changed. "

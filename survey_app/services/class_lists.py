@@ -10,8 +10,6 @@ with suggestions for names that almost match.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
@@ -20,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from survey_app.models import School, SchoolClass, Wave
 from survey_app.services import audit
+from survey_app.services.csv_upload import UnreadableCsv, csv_rows
 from survey_app.services.errors import InvalidInput
 from survey_app.services.school_names import SchoolDirectory
 from survey_app.services.schools import wave_schools
@@ -72,26 +71,13 @@ class ClassListPreview:
         return out
 
 
-def decode_text(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else Windows-1252 as older Excel writes it."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
-
-
-def csv_reader(text: str) -> csv.reader:
-    """Rows of a spreadsheet's CSV export, with the delimiter its first line uses (, ; or tab)."""
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else \
-        ("\t" if first.count("\t") > first.count(",") else ",")
-    return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-
-
 def preview_class_list(session: Session, wave_id: int, text: str) -> ClassListPreview:
     """Check a class list against a wave without changing anything."""
     wave = session.get(Wave, wave_id)
-    rows_in = [r for r in csv_reader(text) if any(cell.strip() for cell in r)]
+    try:
+        rows_in = csv_rows(text)
+    except UnreadableCsv as error:
+        return ClassListPreview([], [str(error)])
     if not rows_in:
         return ClassListPreview([], [_("The file is empty.")])
     header = [ALIASES.get(cell.strip().lower()) for cell in rows_in[0]]

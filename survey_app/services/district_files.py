@@ -27,6 +27,8 @@ from pathlib import PurePosixPath
 
 from flask_babel import gettext as _
 
+from survey_app.services.csv_upload import csv_problem, decode_text
+
 #: Coordinate systems German municipal GIS offices export, offered when a file does not say.
 KNOWN_CRS = {
     "EPSG:4326": "WGS 84 (longitude/latitude)",
@@ -112,6 +114,8 @@ def _read_geojson(data: bytes, crs: str | None) -> DistrictTable:
         raise UnreadableFile([_("The file is not valid JSON (line %(line)d, column %(col)d: "
                                 "%(msg)s).", line=error.lineno, col=error.colno,
                                 msg=error.msg)]) from None
+    except RecursionError:  # brackets nested thousands deep: no district file is
+        raise UnreadableFile([_("The file is nested too deeply to be GeoJSON.")]) from None
     if not isinstance(collection, dict) or collection.get("type") != "FeatureCollection":
         raise UnreadableFile([_("The file is not a GeoJSON FeatureCollection.")])
     features = collection.get("features")
@@ -156,21 +160,16 @@ def _declared_crs(member) -> str | None:
 # --- CSV ----------------------------------------------------------------------------------
 
 def _read_csv(data: bytes) -> DistrictTable:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
+    text = decode_text(data)
     header = text.lstrip().splitlines()[0] if text.strip() else ""
     delimiter = max(";,\t", key=header.count)  # German spreadsheets write ";"
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    if not reader.fieldnames or len([f for f in reader.fieldnames if f and f.strip()]) < 1:
-        raise UnreadableFile([_("The CSV file has no header row.")])
     try:
+        if not reader.fieldnames or len([f for f in reader.fieldnames if f and f.strip()]) < 1:
+            raise UnreadableFile([_("The CSV file has no header row.")])
         rows = [_plain({k: v for k, v in row.items() if k is not None}) for row in reader]
     except csv.Error as error:
-        raise UnreadableFile([_("The CSV file cannot be read: %(error)s", error=str(error))])
+        raise UnreadableFile([csv_problem(error)]) from None
     rows = [row for row in rows if any(row.values())]
     if not rows:
         raise UnreadableFile([_("The CSV file has no rows below its header.")])

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from survey_app.models import District, DistrictIndicator, Municipality
 from survey_app.services import audit
-from survey_app.services.class_lists import csv_reader, decode_text
+from survey_app.services.csv_upload import UnreadableCsv, csv_rows, decode_text
 from survey_app.services.errors import InvalidInput
 
 COLUMNS = ("municipality", "district", "indicator", "year", "value")
@@ -80,11 +80,6 @@ class IndicatorPreview:
         return out
 
 
-def _rows(text: str) -> list[list[str]]:
-    """The non-empty rows, read like every other uploaded list (:func:`csv_reader`)."""
-    return [r for r in csv_reader(text) if any(cell.strip() for cell in r)]
-
-
 def parse_number(text: str) -> float | None:
     """``12.5``, ``12,5`` or ``1.234,5`` as a finite float; ``None`` if it is none."""
     value = text.strip().replace("\u00a0", "").replace(" ", "")
@@ -105,7 +100,10 @@ def preview_indicators(session: Session, municipality_ids: set[int] | None,
     change (``None``: all); a row of another municipality is refused like
     an unknown one, so that the report reveals nothing about it.
     """
-    rows_in = _rows(text)
+    try:
+        rows_in = csv_rows(text)  # read like every other uploaded list
+    except UnreadableCsv as error:
+        return IndicatorPreview([], [str(error)])
     if not rows_in:
         return IndicatorPreview([], [_("The file is empty.")])
     header = [ALIASES.get(cell.strip().lower().lstrip("\ufeff")) for cell in rows_in[0]]

@@ -20,7 +20,7 @@ from survey_app.labels import label
 from survey_app.models import Municipality, School
 from survey_app.models.schools import SCHOOL_TYPES
 from survey_app.services import audit
-from survey_app.services.class_lists import csv_reader
+from survey_app.services.csv_upload import UnreadableCsv, csv_rows
 from survey_app.services.errors import InvalidInput
 from survey_app.services.school_names import SchoolDirectory, normalise_name
 from survey_app.services.schools import NUMBER_PATTERN, clean_number, school_problem
@@ -63,7 +63,10 @@ def parse_school_type(text: str) -> str | None:
 
 def _rows(text: str) -> tuple[list[tuple[int, dict]], list[str]]:
     """``(line, {"name", "number", "type"})`` per data line, and problems with the file."""
-    lines = [r for r in csv_reader(text) if any(cell.strip() for cell in r)]
+    try:
+        lines = csv_rows(text)
+    except UnreadableCsv as error:
+        return [], [str(error)]
     if not lines:
         return [], [_("The file is empty.")]
     header = [ALIASES.get(normalise_name(cell)) for cell in lines[0]]
