@@ -20,6 +20,7 @@ from survey_app.converters import install as install_converters
 from survey_app.errors import register_error_handlers
 from survey_app.extensions import babel, csrf, db, migrate, rate_counters
 from survey_app.i18n import install_request_cached_gettext, select_locale
+from survey_app.input_checks import install_query_check
 from survey_app.labels import register_labels
 from survey_app.logging_privacy import install_privacy_log_filter
 from survey_app.security_headers import install as install_security_headers
@@ -66,6 +67,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_labels(app)
     install_security_headers(app)
     install_converters(app)
+    install_query_check(app)
     for package in BLUEPRINTS:
         app.register_blueprint(importlib.import_module(package).bp)
     return app

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField, SubmitField
 
 from survey_app.admin.forms import DistrictImportForm
 from survey_app.auth.helpers import choices
+from survey_app.input_checks import CheckedForm
 from survey_app.services.district_files import KNOWN_CRS
 
 
@@ -28,7 +28,7 @@ class DistrictUploadForm(DistrictImportForm):
         self.crs.choices = crs_choices()
 
 
-class DistrictFieldsForm(FlaskForm):
+class DistrictFieldsForm(CheckedForm):
     """Which fields hold name, number and places; which layer; which coordinate system."""
 
     name_field = SelectField(_l("Field with the district name"), validate_choice=True)

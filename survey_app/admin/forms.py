@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (BooleanField, DateField, EmailField, HiddenField, IntegerField,
                      PasswordField, SelectField, SelectMultipleField, StringField, SubmitField)
@@ -11,6 +10,7 @@ from wtforms.validators import (Email, InputRequired, Length, NumberRange, Optio
                                 ValidationError)
 
 from survey_app.auth.helpers import choices
+from survey_app.input_checks import CheckedForm
 from survey_app.labels import label
 from survey_app.models.schools import SCHOOL_TYPES
 from survey_app.models.staff import ROLES
@@ -20,14 +20,14 @@ def _required():
     return InputRequired(_l("This field is required."))
 
 
-class RegionForm(FlaskForm):
+class RegionForm(CheckedForm):
     """A new region."""
 
     name = StringField(_l("Region name"), validators=[_required(), Length(max=120)])
     submit = SubmitField(_l("Add region"))
 
 
-class MunicipalityForm(FlaskForm):
+class MunicipalityForm(CheckedForm):
     """A new municipality in a region."""
 
     region_id = SelectField(_l("Region"), coerce=int, validators=[_required()])
@@ -35,7 +35,7 @@ class MunicipalityForm(FlaskForm):
     submit = SubmitField(_l("Add municipality"))
 
 
-class DistrictImportForm(FlaskForm):
+class DistrictImportForm(CheckedForm):
     """A GeoJSON FeatureCollection of district polygons."""
 
     file = FileField(_l("GeoJSON file"),
@@ -48,7 +48,7 @@ def school_type_choices() -> list:
     return choices([("", _l("– not recorded –"))] + [(t, label(t)) for t in SCHOOL_TYPES])
 
 
-class SchoolEditForm(FlaskForm):
+class SchoolEditForm(CheckedForm):
     """A school's name, official school number and type (choices: :func:`school_type_choices`)."""
 
     name = StringField(_l("School name"), validators=[_required(), Length(max=160)])
@@ -65,7 +65,7 @@ class SchoolForm(SchoolEditForm):
     submit = SubmitField(_l("Add school"))
 
 
-class SchoolImportForm(FlaskForm):
+class SchoolImportForm(CheckedForm):
     """A CSV list of a municipality's schools (name, school number, type)."""
 
     municipality_id = SelectField(_l("Municipality"), coerce=int, validators=[_required()])
@@ -74,7 +74,7 @@ class SchoolImportForm(FlaskForm):
     submit = SubmitField(_l("Import schools"))
 
 
-class ClassForm(FlaskForm):
+class ClassForm(CheckedForm):
     """One class of a school in a wave."""
 
     school_id = SelectField(_l("School"), coerce=int, validators=[_required()])
@@ -84,7 +84,7 @@ class ClassForm(FlaskForm):
     submit = SubmitField(_l("Add class"))
 
 
-class ClassListUploadForm(FlaskForm):
+class ClassListUploadForm(CheckedForm):
     """A CSV class list; the next step shows a preview."""
 
     file = FileField(_l("CSV file (columns: school, class, grade, enrolled)"),
@@ -92,7 +92,7 @@ class ClassListUploadForm(FlaskForm):
     submit = SubmitField(_l("Check and preview"))
 
 
-class ClassListConfirmForm(FlaskForm):
+class ClassListConfirmForm(CheckedForm):
     """The checked file's content, sent back to import it (checked again)."""
 
     content = HiddenField(validators=[InputRequired()])
@@ -103,7 +103,7 @@ def _optional_id(value):
     return int(value) if value not in (None, "", "None") else None
 
 
-class WaveForm(FlaskForm):
+class WaveForm(CheckedForm):
     """A new wave."""
 
     name = StringField(_l("Name"), validators=[_required(), Length(max=120)])
@@ -119,7 +119,7 @@ class WaveForm(FlaskForm):
     submit = SubmitField(_l("Create wave"))
 
 
-class StateForm(FlaskForm):
+class StateForm(CheckedForm):
     """Open, reopen or close a wave now (sent from the confirmation page)."""
 
     state = SelectField(choices=choices([("open", "open"), ("closed", "closed")]),
@@ -127,7 +127,7 @@ class StateForm(FlaskForm):
     closes_on = DateField(_l("Pupils may answer until"), validators=[Optional()])
 
 
-class WaveEditForm(FlaskForm):
+class WaveEditForm(CheckedForm):
     """Corrections to a wave: name, dates and (while nobody has answered) the questionnaire."""
 
     name = StringField(_l("Name"), validators=[_required(), Length(max=120)])
@@ -137,7 +137,7 @@ class WaveEditForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class UserForm(FlaskForm):
+class UserForm(CheckedForm):
     """A new staff account, or changes to one."""
 
     email = EmailField(_l("E-mail address"), validators=[
@@ -167,7 +167,7 @@ class UserEditForm(UserForm):
     email = None
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(CheckedForm):
     """Filters of the audit log (a GET form: no CSRF needed, nothing changes)."""
 
     class Meta:
@@ -185,14 +185,14 @@ class AuditFilterForm(FlaskForm):
             raise ValidationError(_l("The end date must not be before the start date."))
 
 
-class NameForm(FlaskForm):
+class NameForm(CheckedForm):
     """A new name for a region, municipality or school."""
 
     name = StringField(_l("Name"), validators=[_required(), Length(max=160)])
     submit = SubmitField(_l("Save"))
 
 
-class DistrictForm(FlaskForm):
+class DistrictForm(CheckedForm):
     """A district's code and name."""
 
     code = StringField(_l("Code"), validators=[_required(), Length(max=40)])
@@ -200,7 +200,7 @@ class DistrictForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class ClassEditForm(FlaskForm):
+class ClassEditForm(CheckedForm):
     """Corrections to a class after import."""
 
     name = StringField(_l("Class"), validators=[_required(), Length(max=40)])
@@ -209,7 +209,7 @@ class ClassEditForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class DeleteForm(FlaskForm):
+class DeleteForm(CheckedForm):
     """A button that deletes a record (refused while other records depend on it)."""
 
     submit = SubmitField(_l("Delete"))

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.validators import InputRequired, Length
 
+from survey_app.input_checks import CheckedForm
 
-class LoginForm(FlaskForm):
+
+class LoginForm(CheckedForm):
     """E-mail address and password."""
 
     email = EmailField(_l("E-mail address"),
@@ -22,13 +23,13 @@ class LoginForm(FlaskForm):
     submit = SubmitField(_l("Log in"))
 
 
-class LogoutForm(FlaskForm):
+class LogoutForm(CheckedForm):
     """Logging out is a POST, so that no link or image can log a user out."""
 
     submit = SubmitField(_l("Log out"))
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(CheckedForm):
     """A staff member changes their own password."""
 
     current = PasswordField(_l("Current password"), validators=[InputRequired()],

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from survey_app.input_checks import CheckedForm
 from survey_app.services.codes import MAX_CODES
 
 
-class GenerateCodesForm(FlaskForm):
+class GenerateCodesForm(CheckedForm):
     """How many new slips to print."""
 
     count = IntegerField(_l("Number of slips"),
@@ -19,7 +19,7 @@ class GenerateCodesForm(FlaskForm):
     submit = SubmitField(_l("Create codes and download the sheet (PDF)"))
 
 
-class ReplaceCodeForm(FlaskForm):
+class ReplaceCodeForm(CheckedForm):
     """A replacement for a lost slip; the lost code is voided if known."""
 
     lost = StringField(_l("Code of the lost slip (if known)"),
@@ -28,7 +28,7 @@ class ReplaceCodeForm(FlaskForm):
     submit = SubmitField(_l("Issue one replacement slip (PDF)"))
 
 
-class VoidCodeForm(FlaskForm):
+class VoidCodeForm(CheckedForm):
     """Make one code unusable."""
 
     code = StringField(_l("Code to void"), validators=[InputRequired(), Length(max=40)],
@@ -36,13 +36,13 @@ class VoidCodeForm(FlaskForm):
     submit = SubmitField(_l("Void this code"))
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(CheckedForm):
     """A button that changes something (void unused codes, close, reopen)."""
 
     submit = SubmitField(_l("Confirm"))
 
 
-class EnrolledForm(FlaskForm):
+class EnrolledForm(CheckedForm):
     """The number of pupils on the class list (the response rate's denominator)."""
 
     enrolled = IntegerField(_l("Pupils enrolled"),
