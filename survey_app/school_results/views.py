@@ -33,9 +33,12 @@ def _school(school_id: int) -> dict:
     check_school(current_user, school_id)
     school = db.session.get(School, school_id) or abort(404)
     releases = released_for_school(db.session, school)
-    wanted = request.args.get("wave", type=int)
-    wave, result_set = next(((w, r) for w, r in releases if w.id == wanted),
-                            releases[0] if releases else (None, None))
+    wanted = request.args.get("wave")
+    if wanted is None:
+        wave, result_set = releases[0] if releases else (None, None)
+    else:  # a wave asked for by name in the address: that one or none, never another silently
+        wave, result_set = next(((w, r) for w, r in releases if str(w.id) == wanted), None) \
+            or abort(404)
     questionnaire = questionnaire_of(result_set, current_app.config.get(
         "QUESTIONNAIRE_DIRS")) if result_set is not None else None
     scale_ids = [s.id for s in questionnaire.scales] if questionnaire is not None else None

@@ -128,6 +128,15 @@ def test_a_coordinator_sees_the_school_only_above_the_threshold(app):
     coordinator = logged_in(app, r.emails["coordinator"])
     assert coordinator.get(f"/school/results/{r.school_ids[0]}").status_code == 200
     assert coordinator.get(f"/school/results/{r.school_ids[1]}").status_code == 404
+    # a wave asked for in the address is that wave or none, never silently the newest
+    with app.app_context():
+        wave_id = db.session.get(ResultSet, r.result_set_id).wave_id
+    school = r.school_ids[0]
+    assert coordinator.get(f"/school/results/{school}?wave={wave_id}").status_code == 200
+    assert coordinator.get(f"/school/results/{school}.csv?wave={wave_id}").status_code == 200
+    for wrong in ("abc", str(wave_id + 1000), "-1", "1.5", ""):
+        assert coordinator.get(f"/school/results/{school}?wave={wrong}").status_code == 404, wrong
+        assert coordinator.get(f"/school/results/{school}.csv?wave={wrong}").status_code == 404
 
 
 def test_school_and_region_totals_are_stored_through_disclosure_control(app):
