@@ -162,7 +162,9 @@ def analyse(data, questionnaire: Questionnaire, *, by: str | Sequence[str] = "di
         published = protect_release(estimates, frame, previous, min_n=min_n, withdrawn=withdrawn,
                                     refuse=refuse, alike=alike)
     else:
-        published = apply_disclosure_control(estimates, min_n=min_n, units=frame[groupings], alike=alike)
+        # the measures too: a group without a row is protected by its pupils with each measure
+        columns = list(dict.fromkeys([*groupings, *means, *shares]))
+        published = apply_disclosure_control(estimates, min_n=min_n, units=frame[columns], alike=alike)
     published = readjust_published(published, adjust)
     if small_area:
         for column in groupings:

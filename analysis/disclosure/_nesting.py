@@ -15,6 +15,7 @@ identities then include "a region is the sum of its districts".
 from __future__ import annotations
 
 from collections.abc import Iterable
+from itertools import combinations
 
 import numpy as np
 import pandas as pd
@@ -42,14 +43,53 @@ def determined_values(units: pd.DataFrame, variables: Iterable[str]) -> dict[str
     return found
 
 
-def missing_levels(units: pd.DataFrame, variables: Iterable[str], nesting) -> list[frozenset]:
-    """Groups of pupils without a value of a grouping: unpublished, but part of the city.
+def unpublished_groups(units: pd.DataFrame, keys: Iterable[frozenset], nesting,
+                       crossed: Iterable[str] = ()) -> list[tuple[frozenset, np.ndarray]]:
+    """Groups of pupils the tables have no row for: unpublished, but part of their totals.
 
-    Without them, "the groups of a variable add up to the city" would be taken
-    as an identity where it is not one.
+    For every set of variables a published group is defined by (``district``;
+    ``district`` and ``gender``) and each of its subsets, every combination of
+    values that holds pupils and is not published: the pupils who named no
+    district (a missing value, or a label of their own such as ``none@3``);
+    those of district 03 who gave no gender. Each is returned with the mask of
+    its pupils in ``units``. Without them, "the groups of a variable add up to
+    the city" would be taken as an identity where it is not one; and when one
+    holds fewer pupils than the threshold, the city's figures minus the
+    published groups' would be theirs, so it must be protected like a hidden
+    group (:func:`unpublished_for`). ``crossed`` variables split groups into
+    cells of their own (:class:`CrossedCells`) and are left out here.
     """
-    return [with_determined(frozenset({(v, MISSING)}), nesting)
-            for v in dict.fromkeys(variables) if v in units.columns and units[v].isna().any()]
+    crossed = set(crossed)
+    shown: dict[tuple, set] = {}
+    for key in keys:
+        values = dict(key)
+        names = tuple(sorted(set(values) - crossed))
+        shown.setdefault(names, set()).add(tuple(values[v] for v in names))
+    sets = {sub for names in shown for r in range(1, len(names) + 1)
+            for sub in combinations(names, r) if all(v in units.columns for v in sub)}
+    labels = {v: units[v].map(_label).to_numpy(object) for names in sets for v in names}
+    found = []
+    for names in sorted(sets):
+        codes, patterns = pd.factorize(pd.Series(list(zip(*(labels[v] for v in names))), dtype=object))
+        for code, values in enumerate(patterns):
+            if values not in shown.get(names, ()):
+                found.append((with_determined(frozenset(zip(names, values)), nesting), codes == code))
+    return found
+
+
+def unpublished_for(groups: list[tuple[frozenset, np.ndarray]], units: pd.DataFrame, measure: str,
+                      min_n: int) -> tuple[list[frozenset], list[frozenset]]:
+    """The groups of :func:`unpublished_groups` that hold pupils with ``measure``, and the small ones.
+
+    A group's pupils are those with a value of ``measure`` when ``units`` has
+    that column (a scale's n counts only the pupils who answered it); without
+    it every pupil of the group counts, and none is taken as empty.
+    """
+    if measure not in units.columns:
+        return [key for key, _ in groups], [key for key, mask in groups if mask.sum() < min_n]
+    has = units[measure].notna().to_numpy()
+    sizes = [(key, int((mask & has).sum())) for key, mask in groups]
+    return [key for key, n in sizes if n], [key for key, n in sizes if 0 < n < min_n]
 
 
 def with_determined(key: frozenset, nesting: dict[str, dict[str, dict]]) -> frozenset:

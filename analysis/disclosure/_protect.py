@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 
 from analysis.disclosure._complements import complete_suppression
-from analysis.disclosure._nesting import CrossedCells, determined_values, missing_levels, with_determined
+from analysis.disclosure._nesting import (CrossedCells, determined_values, unpublished_groups,
+                                          unpublished_for, with_determined)
 from analysis.disclosure._system import MeasureSystem, parse_group
 
 
@@ -28,12 +29,12 @@ def hide_complements(out: pd.DataFrame, reason: np.ndarray, fixed: np.ndarray, m
     n = np.nan_to_num(n_given)
     est = pd.to_numeric(out["estimate"], errors="coerce").to_numpy(float)
     keys = [parse_group(gv, g, city_label, sep) for gv, g in zip(out["group_var"], out["group"])]
-    phantoms = []  # unpublished groups: pupils without a value of a grouping
+    unpublished = []  # groups without rows, e.g. pupils without a value of a grouping
     if units is not None:
         variables = sorted({v for key in keys for v, _ in key})
         nesting = determined_values(units, [v for v in variables if v not in crossed])
+        unpublished = unpublished_groups(units, set(keys), nesting, crossed)
         keys = [with_determined(key, nesting) for key in keys]
-        phantoms = missing_levels(units, variables, nesting)
     split = CrossedCells(units, crossed, variables) if units is not None and crossed else None
     positions = pd.Series(np.arange(len(out)))
     frame = pd.DataFrame({"m": measures.to_numpy(), "k": categories.to_numpy()})
@@ -47,8 +48,11 @@ def hide_complements(out: pd.DataFrame, reason: np.ndarray, fixed: np.ndarray, m
         primary = rows[(group_min < min_n) & (reason[rows] == "") & ~fixed[rows]]
         reason[primary] = f"n<{min_n}"
         row_keys = [keys[i] for i in rows]
-        cells, sensitive, differences = split.cells(row_keys + phantoms, frame["m"].iloc[rows[0]], min_n) \
+        measure = frame["m"].iloc[rows[0]]
+        phantoms, small = unpublished_for(unpublished, units, measure, min_n) if unpublished else ([], [])
+        cells, sensitive, differences = split.cells(row_keys + phantoms, measure, min_n) \
             if split else ([], [], [])
+        sensitive = small + sensitive
         if not sensitive and not differences and not (reason[rows] != "").any():
             continue  # nothing hidden, nothing to protect: every figure is published
         system = MeasureSystem(row_keys, frame["k"].to_numpy()[rows], n[rows], est[rows],

@@ -69,7 +69,11 @@ def apply_disclosure_control(
         ci_low, ci_high, diff_city, p_value, p_adjusted``).
     units : pandas.DataFrame, optional
         The pupils (one row each, or one row per distinct combination) with
-        the grouping columns. Nested groupings are read from it (a variable
+        the grouping columns and, best, the measure columns. Groups of pupils
+        without a row (no district answer, a level left out) are unpublished
+        parts of the totals; one of fewer than ``min_n`` pupils with a measure
+        is protected like a hidden cell (without the measure's column, all its
+        pupils count). Nested groupings are read from it (a variable
         whose every value occurs with one value of another: a district in one
         Sozialraum, a class in one school) and protected as a hierarchy, so
         that the tables of several groupings released together are protected
@@ -129,7 +133,9 @@ def apply_disclosure_control(
 
     With ``units``, the tables of several groupings are one system: nested
     groupings add "a Sozialraum is the sum of its districts", and pupils
-    without a value of a grouping form an unpublished group. With ``crossed``
+    without a value of a grouping (or with a value that has no row) form an
+    unpublished group, which must not be recoverable either when it has
+    fewer than ``min_n`` pupils (the city minus its districts would be them). With ``crossed``
     and ``locked`` the tables of earlier releases join it
     (:func:`analysis.disclosure.protect_release`).
 

@@ -102,7 +102,10 @@ def attack(releases, groupings, min_n, questionnaire, nested=("region",)):
     ``releases`` is a list of ``(pupils, published)``: the scored pupils each
     release was computed from (with ``response_id``) and its published table
     (all groupings). ``nested`` variables are functions of another grouping
-    (the attacker knows the geography). Returns the recoveries.
+    (the attacker knows the geography). Targets: every hidden figure, every
+    populated cell of fewer than ``min_n`` pupils, the pupils without a value
+    of a grouping when fewer than ``min_n``, and the changes between releases
+    of fewer than ``min_n`` pupils. Returns the recoveries.
     """
     means, shares = measures(questionnaire)
     everyone = pd.concat([p for p, _ in releases]).drop_duplicates("response_id").set_index("response_id")
@@ -158,6 +161,19 @@ def attack(releases, groupings, min_n, questionnaire, nested=("region",)):
                     span_n.add(vec, float(row.n) * float(row.estimate))
         for i in np.flatnonzero((n_true > 0) & (n_true < min_n)):
             targets.append((("cell", cells[i]), {int(i): 1}))
+        # the pupils without a value of a grouping in a release: no row of theirs, but part of
+        # every total, so the city minus the published groups is them
+        for r in range(len(releases)):
+            counted = np.array([st[r] for st in frame["_status"]])
+            for g in groupings:
+                mask = counted & (frame[g].to_numpy() == MISSING)
+                if not 0 < n_true[mask].sum() < min_n:
+                    continue
+                for cat in cats if len(cats) > 1 else ():
+                    in_cat = mask & (frame["_cat"].to_numpy() == cat)
+                    targets.append((("unpublished", r, g, measure, cat),
+                                    {int(i): 1 for i in np.flatnonzero(in_cat)}))
+                targets.append((("unpublished", r, g, measure), {int(i): 1 for i in np.flatnonzero(mask)}))
         for r1, r2 in [(a, b) for a in range(len(releases)) for b in range(a + 1, len(releases))]:
             changed = np.array([st[r1] != st[r2] for st in frame["_status"]])
             sign = np.array([1 if st[r2] else -1 for st in frame["_status"]])

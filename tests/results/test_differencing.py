@@ -222,6 +222,9 @@ def test_stored_tables_of_a_region_wave_reveal_no_hidden_figure(app, demo):
     for municipality in set(homes.values()):
         unpublished[f"living in {municipality}, school elsewhere"] = (
             (home == municipality) & (school_mun != municipality)).to_numpy(bool, na_value=False)
+        # counted in the municipality's district total ("all"), with no row of their own
+        unpublished[f"no district answer, school in {municipality}"] = (
+            pupils["district_id"].isna() & ~said & (school_mun == municipality)).to_numpy(bool)
     everyone = np.ones(len(pupils), bool)
     assert attack([(rows, everyone)], pupils, masks, questionnaire, 25, unpublished) == []
     # the same tables protected one by one: the town's hidden total is the region's minus
@@ -229,3 +232,26 @@ def test_stored_tables_of_a_region_wave_reveal_no_hidden_figure(app, demo):
     found = attack([(alone, everyone)], pupils, masks, questionnaire, 25, unpublished)
     assert len(found) >= len(questionnaire.scales)
     assert any(what[:3] == ("municipality", -1, str(int(school_mun.max()))) for what in found)
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_the_few_pupils_without_a_district_answer_cannot_be_worked_out(app, demo):
+    """Found by attacking the demo (issue 12): the city's total minus its districts and "don't
+    know" was the figures of its 9 pupils who named no district, for every measure."""
+    questionnaire = load(SHIPPED)
+    with app.app_context():
+        wave = db.session.get(Wave, demo.wave_id)
+        pupils = score(responses_frame(db.session, wave, questionnaire, keys=True), questionnaire)
+        homes = dict(db.session.execute(select(District.id, District.municipality_id)).all())
+        rows = stored_rows(results.compute_results(db.session, wave, questionnaire,
+                                                   min_group_size=10).id)
+    said = pupils["district"].astype(object).fillna("") == DONT_KNOW
+    none = (pupils["district_id"].isna() & ~said).to_numpy(bool)
+    means, shares = measures(questionnaire)
+    small = [m for m in [*means, *shares] if 0 < (none & pupils[m].notna().to_numpy()).sum() < 10]
+    assert len(small) >= 5  # the situation the attack found: fewer than 10 with these measures
+    masks = row_masks(rows, pupils, homes)
+    pupils["_label"] = district_labels(pupils, homes)
+    everyone = np.ones(len(pupils), bool)
+    assert attack([(rows, everyone)], pupils, masks, questionnaire, 10,
+                  {"no district answer": none}) == []
