@@ -364,3 +364,65 @@ def test_count_pupils_errors():
         count_pupils(pd.DataFrame({"district": ["a"]}), ["score"])
     with pytest.raises(ValueError, match="DataFrame"):
         count_pupils({"district": ["a"]}, ["score"])
+
+
+def _counted(pupils: pd.DataFrame, groups: list[tuple[str, str]], measure: str = "score") -> pd.DataFrame:
+    """A mean table of ``measure`` over ``groups`` (group_var, group), n counted from the pupils."""
+    rows = []
+    for group_var, group in groups:
+        mask = pd.Series(True, index=pupils.index)
+        if group != "all":
+            for var, value in zip(group_var.split(":"), group.split(":")):
+                if value != "all":
+                    mask &= pupils[var].astype(str) == value
+        values = pupils.loc[mask, measure].dropna()
+        rows.append({"group_var": group_var, "group": group, "measure": measure,
+                     "statistic": "mean", "n": len(values), "estimate": values.mean(), "se": 0.1})
+    return pd.DataFrame(rows)
+
+
+def test_pupils_without_a_district_answer_are_not_the_total_minus_the_districts():
+    """Found by attacking the demo (issue 12): 7 pupils without a district were all - Nord - Sued."""
+    pupils = pd.DataFrame({"district": ["Nord"] * 30 + ["Sued"] * 30 + [None] * 7,
+                           "score": np.arange(67, dtype=float) % 5})
+    est = _counted(pupils, [("all", "all"), ("district", "Nord"), ("district", "Sued")])
+    assert apply_disclosure_control(est)["suppressed"].sum() == 0  # without the pupils: unknown
+    out = apply_disclosure_control(est, units=pupils)
+    assert out["suppressed"].sum() == 1 and out["suppression_reason"].tolist().count("complementary") == 1
+    shown = out[~out["suppressed"]]
+    assert len(shown) == 2 and shown["group"].tolist() != ["Nord", "Sued"]  # all - the rest != 7
+    # 12 without a district: a group above the threshold, nothing to hide
+    more = pd.concat([pupils, pupils.tail(5)], ignore_index=True)
+    assert not apply_disclosure_control(_counted(more, [("all", "all"), ("district", "Nord"),
+                                                        ("district", "Sued")]),
+                                        units=more)["suppressed"].any()
+    # a measure none of the 7 answered: their group is empty for it, nothing to hide
+    quiet = pupils.assign(score=pupils["score"].where(pupils["district"].notna()))
+    assert not apply_disclosure_control(_counted(quiet, [("all", "all"), ("district", "Nord"),
+                                                         ("district", "Sued")]),
+                                        units=quiet)["suppressed"].any()
+
+
+def test_a_district_s_pupils_without_a_gender_are_not_the_district_minus_its_genders():
+    pupils = pd.DataFrame({"district": ["A"] * 43 + ["B"] * 40,
+                           "gender": ["f"] * 20 + ["m"] * 20 + [None] * 3 + ["f"] * 20 + ["m"] * 20,
+                           "score": np.arange(83, dtype=float) % 4})
+    groups = [("all", "all"), ("district", "A"), ("district", "B"), ("gender", "f"), ("gender", "m"),
+              ("district:gender", "A:f"), ("district:gender", "A:m"),
+              ("district:gender", "B:f"), ("district:gender", "B:m")]
+    est = _counted(pupils, groups)
+    out = apply_disclosure_control(est, units=pupils)
+    assert out["suppressed"].any()
+    # the atoms an attacker solves for: each district by gender, "no gender" included
+    atoms = [("A", "f"), ("A", "m"), ("A", None), ("B", "f"), ("B", "m")]
+
+    def covers(group_var, group):
+        wanted = dict(zip(group_var.split(":"), group.split(":"))) if group != "all" else {}
+        return [float(all(dict(district=d, gender=g).get(k) == v for k, v in wanted.items()))
+                for d, g in atoms]
+
+    published = np.array([covers(r.group_var, r.group) for r in out[~out["suppressed"]].itertuples()])
+    target = np.array([[0, 0, 1, 0, 0]], float)  # the 3 pupils of A without a gender
+    assert np.linalg.matrix_rank(np.vstack([published, target])) > np.linalg.matrix_rank(published)
+    before = np.array([covers(r.group_var, r.group) for r in est.itertuples()])
+    assert np.linalg.matrix_rank(np.vstack([before, target])) == np.linalg.matrix_rank(before)
