@@ -78,7 +78,7 @@ def unpublished_groups(units: pd.DataFrame, keys: Iterable[frozenset], nesting,
 
 
 def unpublished_for(groups: list[tuple[frozenset, np.ndarray]], units: pd.DataFrame, measure: str,
-                      min_n: int) -> tuple[list[frozenset], list[frozenset]]:
+                    min_n: int) -> tuple[list[frozenset], list[frozenset]]:
     """The groups of :func:`unpublished_groups` that hold pupils with ``measure``, and the small ones.
 
     A group's pupils are those with a value of ``measure`` when ``units`` has
