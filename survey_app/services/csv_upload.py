@@ -12,6 +12,8 @@ import io
 
 from flask_babel import gettext as _
 
+from survey_app.input_checks import hidden_characters
+
 
 class UnreadableCsv(ValueError):
     """A CSV file that cannot be read as rows; the message says why, for the user."""
@@ -41,12 +43,20 @@ def csv_rows(text: str) -> list[list[str]]:
     """The non-empty rows of ``text`` (:func:`csv_reader`).
 
     Raises :class:`UnreadableCsv` when the csv module refuses the file (a
-    cell longer than its limit of 131,072 characters, a broken quote).
+    cell longer than its limit of 131,072 characters, a broken quote) or a
+    cell holds control characters (a NUL cannot be stored in PostgreSQL; a
+    UTF-16 file read as Windows-1252 is full of them).
     """
     try:
-        return [r for r in csv_reader(text) if any(cell.strip() for cell in r)]
+        rows = [r for r in csv_reader(text) if any(cell.strip() for cell in r)]
     except csv.Error as error:
         raise UnreadableCsv(csv_problem(error)) from None
+    for number, row in enumerate(rows, start=1):
+        if any(hidden_characters(cell) for cell in row):
+            raise UnreadableCsv(_("Line %(line)d holds control characters (such as NUL), which no "
+                                  "list has. Is the file saved as CSV (UTF-8 or Windows-1252)?",
+                                  line=number))
+    return rows
 
 
 def csv_problem(error: csv.Error) -> str:

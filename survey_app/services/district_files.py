@@ -27,6 +27,7 @@ from pathlib import PurePosixPath
 
 from flask_babel import gettext as _
 
+from survey_app.input_checks import hidden_characters
 from survey_app.services.csv_upload import csv_problem, decode_text
 
 #: Coordinate systems German municipal GIS offices export, offered when a file does not say.
@@ -97,10 +98,28 @@ def read_table(data: bytes, filename: str = "", crs: str | None = None,
         raise UnreadableFile([_("The file is empty.")])
     kind = sniff(data, filename)
     if kind == "geojson":
-        return _read_geojson(data, crs)
-    if kind == "csv":
-        return _read_csv(data)
-    return _read_with_gdal(data, kind, crs, layer)
+        table = _read_geojson(data, crs)
+    elif kind == "csv":
+        table = _read_csv(data)
+    else:
+        table = _read_with_gdal(data, kind, crs, layer)
+    _refuse_hidden_characters(table)
+    return table
+
+
+def _refuse_hidden_characters(table: DistrictTable) -> None:
+    """Names and numbers with control characters (a NUL cannot be stored in PostgreSQL) or a
+    lone surrogate (JSON's ``\\ud800``: not text at all) are refused before any preview."""
+    problems = []
+    for number, row in enumerate(table.rows, start=1):
+        bad = [key for key, value in row.items() if hidden_characters(key) or hidden_characters(value)]
+        if bad:
+            shown = ", ".join(key.encode("ascii", "replace").decode() for key in bad)
+            problems.append(_("Feature %(n)d: the field %(field)s contains characters that are "
+                              "not allowed.", n=number, field=shown))
+    if problems:
+        more = len(problems) - 10
+        raise UnreadableFile(problems[:10] + ([_("… and %(n)d more.", n=more)] if more > 0 else []))
 
 
 # --- GeoJSON ------------------------------------------------------------------------------

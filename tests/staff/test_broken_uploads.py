@@ -83,3 +83,38 @@ def test_geojson_nested_too_deeply_is_reported(app, world):
     assert page.status_code == 422
     assert "nested too deeply" in page.text
     assert everything(app) == before
+
+
+@pytest.mark.parametrize("which, header", [
+    ("districts", "name;code"),
+    ("schools", "Schule;Schulnummer"),
+    ("classes", "Schule;Klasse;Jahrgang;Schüler"),
+    ("indicators", "municipality;district;indicator;year;value"),
+])
+@pytest.mark.parametrize("encoding", ["nul", "utf-16"])
+def test_control_characters_in_a_csv_are_reported_not_stored(app, world, which, header, encoding):
+    """Found on PostgreSQL (issue 12): a NUL in a school list's cell was a server error."""
+    upload = uploader(app, world, which)
+    before = everything(app)
+    text = f"{header}\nNeue\x00Schule;187001;6;20;1\n" if encoding == "nul" else \
+        f"{header}\nNeue Schule;187001;6;20;1\n"
+    page = upload(text.encode("utf-8" if encoding == "nul" else "utf-16"), "liste.csv")
+    assert page.status_code == 422, page.text[:300]
+    said = "contains characters that are not allowed" if which == "districts" else "holds control characters"
+    assert said in page.text  # districts: per feature, as for GeoJSON and Shapefiles
+    assert everything(app) == before
+
+
+@pytest.mark.parametrize("name", ["Neu\\u0000stadt", "Alt\\ud800stadt", "\\u202eNord"])
+def test_district_names_with_hidden_characters_are_refused_at_the_upload(app, world, name):
+    """A NUL passed the preview and was a server error on saving (PostgreSQL); a lone
+    surrogate, valid JSON but not text, was a server error at once."""
+    upload = uploader(app, world, "districts")
+    before = everything(app)
+    geojson = ('{"type": "FeatureCollection", "features": [{"type": "Feature", '
+               '"properties": {"code": "77", "name": "%s"}, "geometry": {"type": "Polygon", '
+               '"coordinates": [[[7.0, 51.0], [7.1, 51.0], [7.1, 51.1], [7.0, 51.0]]]}}]}' % name)
+    page = upload(geojson.encode("ascii"), "stadtteile.geojson")
+    assert page.status_code == 422, page.text[:300]
+    assert "Feature 1: the field name contains characters that are not allowed." in page.text
+    assert everything(app) == before
