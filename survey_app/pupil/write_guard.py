@@ -3,7 +3,10 @@
 A save or a submit locks its response together with its code and reads
 whether the code, class and wave still accept answers (:func:`lock_response`,
 one query): a close or a void committed before the check is always seen, and
-nothing of a refused save or submit is written (the view rolls back).
+nothing of a refused save or submit is written (the view rolls back). A close
+or a void does not commit while a save that passed the check is still
+writing: on PostgreSQL the class and wave rows are share-locked by the check,
+the code row locked for update.
 """
 
 from __future__ import annotations
@@ -39,6 +42,10 @@ _OPEN_RESPONSE = (
     .join(Wave, Wave.id == SchoolClass.wave_id)
     .where(Response.id == bindparam("response_id"))
     .with_for_update(of=(Response, AccessCode))
+    # A close of the class or wave waits for the saves that passed this check, and a save
+    # that comes after a close waits for it and then reads the closed state (shared locks:
+    # saves do not wait for each other). SQLite writers are serialised anyway.
+    .suffix_with("FOR SHARE OF school_class, wave", dialect="postgresql")
     .execution_options(populate_existing=True)
 )
 
@@ -77,8 +84,9 @@ def lock_response(session: Session, response_id: int,
     :class:`SurveyClosed` once it has checked what comes first (a submitted
     response). One query: the response row is re-read and locked together
     with its code (``FOR UPDATE OF response, access_code``), and read with
-    its wave, so a close or a void committed before this point is always
-    seen, and a void waits for the save or the save for the void. A page
+    its class and wave (``FOR SHARE OF school_class, wave``), so a close or a
+    void committed before this point is always seen, and a close or a void
+    waits for the save or the save for it. A page
     save runs only this query before its writes: the view locks with it
     and hands the result to :func:`~survey_app.pupil.services.write_page`.
     """

@@ -11,7 +11,7 @@ from survey_app.extensions import db
 from survey_app.models import AccessCode, Response, SchoolClass, Wave
 from survey_app.services.codes import set_class_state, void_code
 from survey_app.services.wave_states import set_wave_state
-from tests.pupil.helpers import address, all_rows, answers_of
+from tests.pupil.helpers import address, all_rows, answers_of, hidden_fields
 
 PAGE_1 = {"grade": "6", "gender": "99", "district": "dont_know"}
 PAGE_2 = {"happy_1": "1", "happy_2": "4", "happy_3": "99", "sad_1": "2", "sad_2": "3",
@@ -96,3 +96,87 @@ def test_an_open_class_and_wave_still_save_and_submit(app, city, pupil):
     with app.app_context():
         assert db.session.get(SchoolClass, city.class_id).state == "open"
     assert address(pupil.post(2, PAGE_2, action="submit")) == "/survey/thanks"
+
+
+@pytest.mark.parametrize("change", [close_wave, close_class, void])
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+def test_a_close_does_not_commit_while_a_save_that_passed_the_check_still_writes(app, city, pupil,
+                                                                                 change):
+    """Found by attacking the production setup (issue 12): a save that passed its check was
+    written and acknowledged after a close had committed. On SQLite the save's write lock
+    already keeps the close waiting; on PostgreSQL the check share-locks the class and wave."""
+    import threading
+
+    from sqlalchemy import text
+
+    pupil.begin(city.codes[0])
+    pupil.post(1, PAGE_1)
+    form = pupil.client.get("/survey/page/2")
+    data = {**hidden_fields(form.text), "action": "next",
+            **{f"q_{code}": value for code, value in PAGE_2.items()}}
+    with app.app_context():
+        engine = db.engine
+    stall = engine.connect()  # a slow disk, in effect: the save waits after its check
+    stall.execute(text("LOCK TABLE answer IN SHARE MODE"))
+    saved, closed = {}, threading.Event()
+    saver = threading.Thread(target=lambda: saved.update(
+        result=pupil.client.post("/survey/page/2", data=data)))
+    saver.start()
+    try:
+        waited = stall.execute(text(  # wait until the save blocks on the answer table
+            "SELECT count(*) FROM pg_locks WHERE relation = 'answer'::regclass AND NOT granted"))
+        for _ in range(100):
+            if waited.scalar():
+                break
+            threading.Event().wait(0.05)
+            waited = stall.execute(text("SELECT count(*) FROM pg_locks "
+                                        "WHERE relation = 'answer'::regclass AND NOT granted"))
+        closer = threading.Thread(target=lambda: (change(app, city), closed.set()))
+        closer.start()
+        assert not closed.wait(1.0), "the close committed while the save was still writing"
+    finally:
+        stall.rollback()
+        stall.close()
+    saver.join(10)
+    closer.join(10)
+    assert closed.is_set() and saved["result"].status_code == 200  # saved first, then closed
+    with app.app_context():
+        stored = answers_of()
+    assert all(stored[r][code] == value for r in stored for code, value in PAGE_2.items())
+    assert pupil.client.post("/survey/page/2", data=data).status_code == 403  # closed now
+
+
+@pytest.mark.parametrize("table", ["school_class", "wave"])
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+def test_a_save_during_a_close_waits_for_it_and_is_refused(app, city, pupil, table):
+    """The other order: a close is writing when a save comes; the save must not pass on the
+    state from before the close (it waits, then reads the closed state)."""
+    import threading
+
+    from sqlalchemy import text
+
+    pupil.begin(city.codes[0])
+    pupil.post(1, PAGE_1)
+    form = pupil.client.get("/survey/page/2")
+    data = {**hidden_fields(form.text), "action": "next",
+            **{f"q_{code}": value for code, value in PAGE_2.items()}}
+    row = city.class_id if table == "school_class" else city.wave_id
+    with app.app_context():
+        engine = db.engine
+        before = answers_of()
+    closing = engine.connect()
+    closing.execute(text(f"UPDATE {table} SET state = 'closed' WHERE id = :id"), {"id": row})
+    saved = {}
+    saver = threading.Thread(target=lambda: saved.update(
+        result=pupil.client.post("/survey/page/2", data=data)))
+    saver.start()
+    saver.join(1.0)
+    try:
+        assert saver.is_alive(), "the save did not wait for the close"
+    finally:
+        closing.commit()
+        closing.close()
+    saver.join(10)
+    assert saved["result"].status_code == 403
+    with app.app_context():
+        assert answers_of() == before
