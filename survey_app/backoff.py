@@ -33,6 +33,9 @@ from survey_app.extensions import rate_counters
 
 log = logging.getLogger(__name__)
 
+#: The shortest wait asked for when a slot is taken (a stored window end may lie in the past).
+MIN_WAIT = 1.0
+
 
 def _fail_open(default):
     """Run a store operation; if the store fails, log it and return ``default``."""
@@ -91,8 +94,11 @@ class Backoff:
         identifiers = self._ids(":slot", slot_key or key)
         if strategy.hit(item, *identifiers):
             return 0.0
+        # The slot is taken: never 0 (which admits). Redis gives the window's end in whole
+        # seconds (TTL), so in the last half second of a window it said "now", and every
+        # attempt then was checked (found by attacking the production setup).
         reset_at = strategy.get_window_stats(item, *identifiers).reset_time
-        return max(0.0, reset_at - time.time())
+        return max(MIN_WAIT, reset_at - time.time())
 
     @_fail_open(None)
     def failed(self, key: str) -> None:
