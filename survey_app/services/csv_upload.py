@@ -53,8 +53,8 @@ def csv_rows(text: str) -> list[list[str]]:
         raise UnreadableCsv(csv_problem(error)) from None
     for number, row in enumerate(rows, start=1):
         if any(hidden_characters(cell) for cell in row):
-            raise UnreadableCsv(_("Line %(line)d holds control characters (such as NUL), which no "
-                                  "list has. Is the file saved as CSV (UTF-8 or Windows-1252)?",
+            raise UnreadableCsv(_("Line %(line)d: control characters (such as NUL), which no list "
+                                  "has. Is the file saved as CSV (UTF-8 or Windows-1252)?",
                                   line=number))
     return rows
 

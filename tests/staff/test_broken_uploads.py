@@ -100,7 +100,7 @@ def test_control_characters_in_a_csv_are_reported_not_stored(app, world, which, 
         f"{header}\nNeue Schule;187001;6;20;1\n"
     page = upload(text.encode("utf-8" if encoding == "nul" else "utf-16"), "liste.csv")
     assert page.status_code == 422, page.text[:300]
-    said = "contains characters that are not allowed" if which == "districts" else "holds control characters"
+    said = "contains characters that are not allowed" if which == "districts" else "control characters (such as NUL)"
     assert said in page.text  # districts: per feature, as for GeoJSON and Shapefiles
     assert everything(app) == before
 
