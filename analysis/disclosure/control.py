@@ -135,8 +135,8 @@ def apply_disclosure_control(
     groupings add "a Sozialraum is the sum of its districts", and pupils
     without a value of a grouping (or with a value that has no row) form an
     unpublished group, which must not be recoverable either when it has
-    fewer than ``min_n`` pupils (the city minus its districts would be them). With ``crossed``
-    and ``locked`` the tables of earlier releases join it
+    fewer than ``min_n`` pupils (the city minus its districts would be them).
+    With ``crossed`` and ``locked`` the tables of earlier releases join it
     (:func:`analysis.disclosure.protect_release`).
 
     Not defended: bounds (counts are >= 0, so two hidden cells summing to 12

@@ -4,8 +4,11 @@ page, and nothing is written."""
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from survey_app.extensions import db
 from survey_app.models import AccessCode, Response, SchoolClass, Wave
@@ -98,6 +101,25 @@ def test_an_open_class_and_wave_still_save_and_submit(app, city, pupil):
     assert address(pupil.post(2, PAGE_2, action="submit")) == "/survey/thanks"
 
 
+def page_2_post(pupil, city) -> dict:
+    """Start, answer page 1, and return the form data a browser would post for page 2."""
+    pupil.begin(city.codes[0])
+    pupil.post(1, PAGE_1)
+    form = pupil.client.get("/survey/page/2")
+    return {**hidden_fields(form.text), "action": "next",
+            **{f"q_{code}": value for code, value in PAGE_2.items()}}
+
+
+def wait_until_blocked_on_answers(connection, seconds: float = 5.0) -> None:
+    """Wait until some transaction waits for a lock on the answer table (PostgreSQL)."""
+    waiting = text("SELECT count(*) FROM pg_locks WHERE relation = 'answer'::regclass "
+                   "AND NOT granted")
+    for _ in range(int(seconds / 0.05)):
+        if connection.execute(waiting).scalar():
+            return
+        time.sleep(0.05)
+
+
 @pytest.mark.parametrize("change", [close_wave, close_class, void])
 @pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
 def test_a_close_does_not_commit_while_a_save_that_passed_the_check_still_writes(app, city, pupil,
@@ -105,15 +127,7 @@ def test_a_close_does_not_commit_while_a_save_that_passed_the_check_still_writes
     """Found by attacking the production setup (issue 12): a save that passed its check was
     written and acknowledged after a close had committed. On SQLite the save's write lock
     already keeps the close waiting; on PostgreSQL the check share-locks the class and wave."""
-    import threading
-
-    from sqlalchemy import text
-
-    pupil.begin(city.codes[0])
-    pupil.post(1, PAGE_1)
-    form = pupil.client.get("/survey/page/2")
-    data = {**hidden_fields(form.text), "action": "next",
-            **{f"q_{code}": value for code, value in PAGE_2.items()}}
+    data = page_2_post(pupil, city)
     with app.app_context():
         engine = db.engine
     stall = engine.connect()  # a slow disk, in effect: the save waits after its check
@@ -123,14 +137,7 @@ def test_a_close_does_not_commit_while_a_save_that_passed_the_check_still_writes
         result=pupil.client.post("/survey/page/2", data=data)))
     saver.start()
     try:
-        waited = stall.execute(text(  # wait until the save blocks on the answer table
-            "SELECT count(*) FROM pg_locks WHERE relation = 'answer'::regclass AND NOT granted"))
-        for _ in range(100):
-            if waited.scalar():
-                break
-            threading.Event().wait(0.05)
-            waited = stall.execute(text("SELECT count(*) FROM pg_locks "
-                                        "WHERE relation = 'answer'::regclass AND NOT granted"))
+        wait_until_blocked_on_answers(stall)
         closer = threading.Thread(target=lambda: (change(app, city), closed.set()))
         closer.start()
         assert not closed.wait(1.0), "the close committed while the save was still writing"
@@ -151,15 +158,7 @@ def test_a_close_does_not_commit_while_a_save_that_passed_the_check_still_writes
 def test_a_save_during_a_close_waits_for_it_and_is_refused(app, city, pupil, table):
     """The other order: a close is writing when a save comes; the save must not pass on the
     state from before the close (it waits, then reads the closed state)."""
-    import threading
-
-    from sqlalchemy import text
-
-    pupil.begin(city.codes[0])
-    pupil.post(1, PAGE_1)
-    form = pupil.client.get("/survey/page/2")
-    data = {**hidden_fields(form.text), "action": "next",
-            **{f"q_{code}": value for code, value in PAGE_2.items()}}
+    data = page_2_post(pupil, city)
     row = city.class_id if table == "school_class" else city.wave_id
     with app.app_context():
         engine = db.engine

@@ -17,6 +17,13 @@ from survey_app.models import AuditEvent, District, DistrictIndicator, School, S
 from tests.staff.conftest import login, token_of
 
 LONG_CELL = "x" * 200_000
+#: Each list import with a header it knows.
+HEADERS = [
+    ("districts", "name;code"),
+    ("schools", "Schule;Schulnummer"),
+    ("classes", "Schule;Klasse;Jahrgang;Schüler"),
+    ("indicators", "municipality;district;indicator;year;value"),
+]
 
 
 def imports(world) -> dict[str, tuple[str, str, dict]]:
@@ -49,12 +56,7 @@ def uploader(app, world, which: str):
     return upload
 
 
-@pytest.mark.parametrize("which, header", [
-    ("districts", "name;code"),
-    ("schools", "Schule;Schulnummer"),
-    ("classes", "Schule;Klasse;Jahrgang;Schüler"),
-    ("indicators", "municipality;district;indicator;year;value"),
-])
+@pytest.mark.parametrize("which, header", HEADERS)
 @pytest.mark.parametrize("where", ["header", "row"])
 def test_a_cell_longer_than_the_csv_limit_is_reported(app, world, which, header, where):
     upload = uploader(app, world, which)
@@ -66,7 +68,7 @@ def test_a_cell_longer_than_the_csv_limit_is_reported(app, world, which, header,
     assert everything(app) == before
 
 
-@pytest.mark.parametrize("which", ["districts", "schools", "classes", "indicators"])
+@pytest.mark.parametrize("which", [which for which, _ in HEADERS])
 def test_bytes_windows_1252_leaves_undefined_are_read_and_refused_by_the_checks(app, world, which):
     upload = uploader(app, world, which)
     before = everything(app)
@@ -85,12 +87,7 @@ def test_geojson_nested_too_deeply_is_reported(app, world):
     assert everything(app) == before
 
 
-@pytest.mark.parametrize("which, header", [
-    ("districts", "name;code"),
-    ("schools", "Schule;Schulnummer"),
-    ("classes", "Schule;Klasse;Jahrgang;Schüler"),
-    ("indicators", "municipality;district;indicator;year;value"),
-])
+@pytest.mark.parametrize("which, header", HEADERS)
 @pytest.mark.parametrize("encoding", ["nul", "utf-16"])
 def test_control_characters_in_a_csv_are_reported_not_stored(app, world, which, header, encoding):
     """Found on PostgreSQL (issue 12): a NUL in a school list's cell was a server error."""
