@@ -72,7 +72,7 @@ from bench.web_load import (  # noqa: E402
 )
 from bench.web_report import failed, machine, report  # noqa: E402
 from bench.web_server import HOST, Server, free_port  # noqa: E402
-from survey_app.cli.serve import default_threads  # noqa: E402
+from survey_app.wsgi_server import default_threads  # noqa: E402
 
 REDIS_URL = os.environ.get("WELLBEING_BENCH_REDIS", "redis://127.0.0.1:6379/12")
 

@@ -185,7 +185,7 @@ def test_four_workers_on_postgres_and_redis_take_a_pupil_through(postgres_databa
 
 
 def test_workers_get_one_thread_on_sqlite_and_four_otherwise_unless_told():
-    from survey_app.cli.serve import default_threads
+    from survey_app.wsgi_server import default_threads
 
     assert default_threads("sqlite:////srv/wellbeing/survey.sqlite") == 1
     assert default_threads("postgresql+psycopg://survey@db/wellbeing") == 4

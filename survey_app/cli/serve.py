@@ -34,24 +34,6 @@ def default_workers() -> int:
     return 2 * (os.cpu_count() or 1) + 1
 
 
-def default_threads(database_url: str) -> int:
-    """Threads per worker when ``--threads`` is not given: 4, and 1 on SQLite.
-
-    SQLite writes one transaction at a time: a worker's threads only queue for
-    the writer and for the interpreter's lock (page saves/s on two cores with
-    4 workers: 65-68 with four threads each, 99-110 with one; docs/deployment.md).
-    """
-    return 1 if database_url.startswith("sqlite") else 4
-
-
-def engine_options(database_url: str) -> dict:
-    """Pool settings for the server: check connections before use, never wait forever."""
-    options: dict = {"pool_pre_ping": True}
-    if database_url.startswith(("postgres://", "postgresql")):
-        options["connect_args"] = {"connect_timeout": 5}
-    return options
-
-
 def configure_json_logging(level: str) -> None:
     """Every log line of the master and the workers as one JSON object on stderr."""
     from survey_app.logging_privacy import JsonLines
@@ -109,6 +91,8 @@ def serve(host: str, port: int, workers: int, threads: int | None, timeout: int,
     Refuses to start when the configuration is unsafe for production or the
     database is not reachable or not migrated.
     """
+    from survey_app.wsgi_server import ProductionServer, default_threads, engine_options
+
     if threads is None:
         threads = default_threads(os.environ.get("DATABASE_URL", ""))
     if workers < 1 or threads < 1:
@@ -124,7 +108,6 @@ def serve(host: str, port: int, workers: int, threads: int | None, timeout: int,
             click.echo(f"refusing to start: {problem}", err=True)
         sys.exit(2)
     from survey_app.pupil.warm import warm_pupil_pages
-    from survey_app.wsgi_server import ProductionServer
 
     try:  # before the fork: every worker starts with the pupil pages built
         warm_pupil_pages(app)

@@ -56,8 +56,9 @@ def _shell(context: dict) -> tuple[str, str, str, str] | None:
     if shells is None:
         shells = {}
         setattr(form_class, _SHELLS, shells)
-    key = (context["number"], context["is_last"], context["has_previous"],
-           context["condition_css"], str(get_locale()))
+    # The stylesheet link and the page number follow from the form class (one per
+    # page); the route position and the language do not.
+    key = (context["is_last"], context["has_previous"], str(get_locale()))
     if key not in shells:
         shells[key] = _split(render_template(TEMPLATE, **{
             **context, "csrf_value": _MARKERS[0], "response_value": _MARKERS[1],
