@@ -77,7 +77,10 @@ def apply_disclosure_control(
         whose every value occurs with one value of another: a district in one
         Sozialraum, a class in one school) and protected as a hierarchy, so
         that the tables of several groupings released together are protected
-        jointly: see :func:`analysis.disclosure.protect_linked_tables`.
+        jointly: see :func:`analysis.disclosure.protect_linked_tables`. A
+        table of several populations (``separate_by``, e.g. two waves) needs
+        those columns in ``units`` too: each population is protected with its
+        own pupils (``ValueError`` otherwise).
     crossed : sequence of str
         Columns of ``units`` by which every group is split into unpublished
         cells (those that hold pupils; the others are known to be empty). A

@@ -426,3 +426,27 @@ def test_a_district_s_pupils_without_a_gender_are_not_the_district_minus_its_gen
     assert np.linalg.matrix_rank(np.vstack([published, target])) > np.linalg.matrix_rank(published)
     before = np.array([covers(r.group_var, r.group) for r in est.itertuples()])
     assert np.linalg.matrix_rank(np.vstack([before, target])) == np.linalg.matrix_rank(before)
+
+
+def test_a_wave_s_few_pupils_without_a_district_are_protected_in_a_table_of_two_waves():
+    """Two waves in one table: each wave's pupils are its own population.
+
+    Wave 2023 has 12 pupils without a district, wave 2025 only 4. Counted over
+    both waves the group holds 16, above the threshold; in 2025 alone its 4
+    pupils would be the total minus Nord and Sued.
+    """
+    def wave(year, missing):
+        pupils = pd.DataFrame({"district": ["Nord"] * 30 + ["Sued"] * 30 + [None] * missing,
+                               "score": np.arange(60 + missing, dtype=float) % 5})
+        return pupils.assign(wave=year)
+
+    pupils = pd.concat([wave(2023, 12), wave(2025, 4)], ignore_index=True)
+    groups = [("all", "all"), ("district", "Nord"), ("district", "Sued")]
+    est = pd.concat([_counted(pupils[pupils["wave"] == year], groups).assign(wave=year)
+                     for year in (2023, 2025)], ignore_index=True)
+    out = apply_disclosure_control(est, units=pupils)
+    assert not out.loc[out["wave"] == 2023, "suppressed"].any()  # 12: nothing to hide
+    assert out.loc[out["wave"] == 2025, "suppressed"].sum() == 1  # 4: one of the three rows
+    # without the wave column the pupils cannot be told apart: refused, not guessed
+    with pytest.raises(ValueError, match="wave"):
+        apply_disclosure_control(est, units=pupils.drop(columns="wave"))
