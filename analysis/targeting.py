@@ -155,6 +155,9 @@ def weighted_correlation(x, y, weights) -> float:
     x, y, w = x[keep], y[keep], w[keep]
     if len(x) < 3:
         return float("nan")
+    # the correlation does not change with the scale of x, y or w: scaled to at most 1,
+    # sums of products cannot overflow (an indicator as large as a float once did)
+    x, y, w = (v / np.max(np.abs(v)) if np.any(v) else v for v in (x, y, w))
     dx = x - np.average(x, weights=w)
     dy = y - np.average(y, weights=w)
     sxx, syy = np.sum(w * dx * dx), np.sum(w * dy * dy)

@@ -170,6 +170,6 @@ def p_value(value) -> str:
 @bp.app_template_filter("indicator_value")
 def indicator_value(value) -> str:
     """A social indicator as the city delivered it (up to two decimals), in the page's locale."""
-    from flask_babel import format_decimal
+    from survey_app.planner_insights.formatting import decimal_text
 
-    return "–" if value is None else format_decimal(value, "#,##0.##")
+    return "–" if value is None else decimal_text(value, "#,##0.##")

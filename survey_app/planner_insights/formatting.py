@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import math
+from decimal import InvalidOperation
 
 from flask import current_app
-from flask_babel import format_decimal, get_locale
+from flask_babel import format_decimal, format_scientific, get_locale
 
 from survey_app.planner_insights import bp
 
@@ -37,7 +38,20 @@ def number(value, digits: int = 2) -> str:
     """A plain number in the page language (indicator values, correlations)."""
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "–"
-    return format_decimal(value, "0." + "0" * digits if digits else "0")
+    return decimal_text(value, "0." + "0" * digits if digits else "0")
+
+
+def decimal_text(value, pattern: str) -> str:
+    """``format_decimal(value, pattern)``, or scientific notation where Babel cannot.
+
+    Babel's decimal arithmetic fails beyond about 1e26; an indicator that
+    large (stored before the import refused it) must not fail the page
+    that shows it, nor the import that corrects it.
+    """
+    try:
+        return format_decimal(value, pattern)
+    except (InvalidOperation, ValueError, OverflowError):
+        return format_scientific(value, "0.##E0")
 
 
 def threshold() -> int:

@@ -57,7 +57,7 @@ def search(session: Session, action: str | None = None, user_id: int | None = No
     if date_from:
         start = dt.datetime.combine(date_from, dt.time.min, tzinfo=dt.timezone.utc)
         query = query.where(AuditEvent.at >= start)
-    if date_to:
+    if date_to and date_to < dt.date.max:  # up to 9999-12-31: nothing is later
         end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min,
                                   tzinfo=dt.timezone.utc)
         query = query.where(AuditEvent.at < end)

@@ -12,9 +12,10 @@ already is replaced, and the preview says so.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 
-from flask_babel import gettext as _
+from flask_babel import format_decimal, gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -35,6 +36,12 @@ ALIASES = {
 }
 MAX_ROWS = 20000
 MAX_NAME = 80
+#: The largest value an indicator may have (in absolute value). A district's
+#: population, a rate or an average income are far below it; a value near the
+#: float limit broke the charts' axes and every page formatting it (issue 12).
+MAX_VALUE = 1e12
+#: A number as written in a file: ASCII digits, one decimal point, an exponent.
+_NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]{1,3})?")
 
 
 @dataclass
@@ -81,14 +88,17 @@ class IndicatorPreview:
 
 
 def parse_number(text: str) -> float | None:
-    """``12.5``, ``12,5`` or ``1.234,5`` as a finite float; ``None`` if it is none."""
+    """``12.5``, ``12,5`` or ``1.234,5`` as a finite float; ``None`` if it is none.
+
+    Only ASCII digits: Python's ``float`` also reads ``1_000`` and other
+    scripts' digits, which no city's statistics office writes.
+    """
     value = text.strip().replace("\u00a0", "").replace(" ", "")
     if "," in value:
         value = value.replace(".", "").replace(",", ".")
-    try:
-        number = float(value)
-    except ValueError:
+    if not _NUMBER.fullmatch(value):
         return None
+    number = float(value)
     return number if math.isfinite(number) else None
 
 
@@ -165,6 +175,10 @@ def _check_row(row: IndicatorRow, municipalities: dict, districts: dict, stored:
     row.number = parse_number(row.value)
     if row.number is None:
         row.problems.append(_("value \"%(value)s\" is not a number", value=row.value))
+    elif abs(row.number) > MAX_VALUE:
+        row.problems.append(_("value \"%(value)s\" is too large: an indicator is at most "
+                              "%(limit)s (plus or minus)", value=row.value,
+                              limit=format_decimal(MAX_VALUE, "#,##0")))
     if row.district_id is not None and row.indicator and row.year.isdigit():
         key = (row.district_id, row.indicator, int(row.year))
         if key in seen:

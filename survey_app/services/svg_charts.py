@@ -16,22 +16,37 @@ from dataclasses import dataclass, field
 def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
     """Round tick values covering ``[low, high]`` (about ``count`` of them).
 
+    Never more than ``2 * count + 2`` ticks, whatever the values: figures near
+    the float limit (a stored indicator of 1e308) once made this loop for ever.
+
     >>> nice_ticks(2.83, 4.12)
     [2.5, 3.0, 3.5, 4.0, 4.5]
+    >>> nice_ticks(1e20, 1e20)
+    [9e+19, 9.5e+19, 1e+20, 1.05e+20, 1.1e+20]
     """
+    count = max(count, 1)
     if not (math.isfinite(low) and math.isfinite(high)):
         return [0.0, 1.0]
-    if high <= low:
-        low, high = low - 0.5, high + 0.5
-    raw = (high - low) / max(count, 1)
-    magnitude = 10 ** math.floor(math.log10(raw))
-    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    if high <= low:  # one value: a margin around it, relative for large values
+        pad = max(abs(high) * 0.1, 0.5)
+        low, high = low - pad, high + pad
+    raw = (high - low) / count
+    if not (math.isfinite(raw) and raw > 0):
+        return [low, high]
+    magnitude = 10.0 ** math.floor(math.log10(raw))
+    step = next((m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw), raw)
     start = math.floor(low / step) * step
-    ticks, value = [], start
-    while value < high + step * 0.999:
+    ticks = []
+    for index in range(2 * count + 2):
+        value = start + index * step
+        if not math.isfinite(value):
+            break
         ticks.append(round(value, 10))
-        value += step
-    return ticks
+        if value >= high - step * 0.001:  # the last tick reaches the highest value
+            break
+    slack = step * 0.001
+    covers = len(ticks) > 1 and ticks[0] <= low + slack and ticks[-1] >= high - slack
+    return ticks if covers else [low, high]
 
 
 @dataclass

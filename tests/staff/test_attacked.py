@@ -37,6 +37,18 @@ def test_audit_page_numbers_are_clamped_never_a_500(app, admin, world, page, sho
     assert _page_label(result.text) == (shown, 2)
 
 
+@pytest.mark.parametrize("query", ["date_to=9999-12-31", "date_from=0001-01-01&date_to=9999-12-31",
+                                   "date_from=9999-12-31"])
+def test_audit_dates_at_the_calendar_s_ends_are_no_500(app, admin, world, query):
+    """Found by attacking the staff side: the day after 9999-12-31 overflowed."""
+    with app.app_context():
+        audit.record(db.session, None, "test.event")
+        db.session.commit()
+    result = admin.get(f"/admin/audit?{query}")
+    assert result.status_code == 200
+    assert ("<td>test.event</td>" in result.text) == ("date_from=9999" not in query)
+
+
 def test_the_automatic_reload_does_not_keep_a_forgotten_session_alive(app, world):
     client = app.test_client()
     login(client, world.emails["coord_a"])

@@ -48,6 +48,16 @@ def test_weighted_correlation_leaves_out_missing_pairs_and_needs_three():
         weighted_correlation([1, 2, 3], [1, 2], [1, 1, 1])
 
 
+def test_weighted_correlation_does_not_overflow_with_values_as_large_as_a_float():
+    """An indicator of 1.8e308 (issue 12) made the weighted sums overflow."""
+    huge = [v * 1e307 for v in X]
+    assert math.isclose(weighted_correlation(huge, Y, W), R_COV_WT_COR, rel_tol=1e-12)
+    assert math.isclose(weighted_correlation(X, Y, [w * 1e306 for w in W]), R_COV_WT_COR,
+                        rel_tol=1e-12)
+    r = weighted_correlation([1.7976931348623157e308, 1, 2, 3], [1.0, 2.0, 3.0, 4.0], [1, 1, 1, 1])
+    assert -1 <= r <= 1
+
+
 def test_directions_follow_the_definition():
     questionnaire = load(SHIPPED)
     directions = measure_directions(questionnaire)
