@@ -39,6 +39,7 @@ from survey_app.pupil.services import (
 from survey_app.pupil.storage import commit_keeping_loaded, stored_answers
 from survey_app.pupil.write_guard import SurveyClosed
 from survey_app.pupil.texts import LANGUAGES
+from survey_app.services.questionnaires import QuestionnaireNotFound
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -301,11 +302,34 @@ def tampered(error: Tampered):
 
 @bp.errorhandler(CSRFError)
 def form_expired(_error: CSRFError):
-    """A form without a valid CSRF token: a stale page, or a post from elsewhere."""
+    """A form without a valid CSRF token: a stale page, or a post from elsewhere.
+
+    Without a survey in the session, the pupil paused or ended it in another tab
+    (or the device's session is gone): going back cannot help, the code can.
+    """
     db.session.rollback()
+    if "response_id" not in session:
+        return render_template("pupil/refused.html", message=_(
+            "Your survey was paused or ended on this device, so this page was not saved. "
+            "Please enter your code again: you will go on where you stopped.")), 400
     return render_template("pupil/refused.html", message=_(
         "This page was open for too long or did not come from the survey. "
         "Please go back and try again.")), 400
+
+
+@bp.errorhandler(QuestionnaireNotFound)
+def questionnaire_missing(error: QuestionnaireNotFound):
+    """The wave's questionnaire file is gone or was changed on the server.
+
+    Nothing of this request is stored. It is the survey team's to mend (put
+    the pinned file back): the log says which questionnaire, the pupil is told
+    to tell the teacher, with the 503 of a passing outage.
+    """
+    db.session.rollback()
+    current_app.logger.error("pupil page refused: %s", error)
+    return render_template("error.html", code=503, message=_(
+        "The survey cannot be shown at the moment. Your answers from the pages before are "
+        "saved. Please tell your teacher.")), 503
 
 
 @bp.errorhandler(429)

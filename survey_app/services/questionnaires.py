@@ -85,15 +85,19 @@ def find(qid: str, version: str, content_hash: str, extra_dirs: str | None = Non
                 result.id, result.version, result.content_hash) == (qid, version, content_hash):
             return result
         _FOUND.pop(key, None)
+    changed = False
     for path in definition_files(extra_dirs):
         questionnaire = check(path)
         if not isinstance(questionnaire, Questionnaire):
             continue
         if (questionnaire.id, questionnaire.version) == (qid, version):
-            if questionnaire.content_hash != content_hash:
-                raise QuestionnaireNotFound(
-                    f"questionnaire {qid} {version} has changed since the wave was set up"
-                )
-            _FOUND[key] = path
-            return questionnaire
+            if questionnaire.content_hash == content_hash:
+                _FOUND[key] = path
+                return questionnaire
+            # Another file with this id and version (a draft copy, a city's copy of
+            # the shipped file): the pinned one may still come later in the folders.
+            changed = True
+    if changed:
+        raise QuestionnaireNotFound(
+            f"questionnaire {qid} {version} has changed since the wave was set up")
     raise QuestionnaireNotFound(f"questionnaire {qid} {version} is not installed")
