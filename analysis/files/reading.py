@@ -11,9 +11,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.scoring._recode import scale_items
-from analysis.scoring import recode_items
+from analysis.files._csv_rows import check_rows
 from analysis.questionnaire.model import Questionnaire
+from analysis.scoring._recode import scale_items
+from analysis.scoring._values import member, to_float
 
 __all__ = ["RESPONSE_COLUMNS", "check_unique_ids", "read_enrolment", "read_estimates",
            "read_responses"]
@@ -31,7 +32,8 @@ def read_responses(path: str | Path, questionnaire: Questionnaire) -> pd.DataFra
     ----------
     path : str or pathlib.Path
         CSV (UTF-8, comma-separated, header row) with :data:`RESPONSE_COLUMNS`
-        and one column per item code; empty cells are missing.
+        and one column per item code, each name once; every row has a field
+        for every column, and empty fields are missing answers.
     questionnaire : Questionnaire
         Every item of a scale must have a column; item columns present are
         checked: answer values in the answer scale, numbers within range.
@@ -45,8 +47,9 @@ def read_responses(path: str | Path, questionnaire: Questionnaire) -> pd.DataFra
     Raises
     ------
     ValueError
-        One line: missing file or columns, unreadable CSV, values outside
-        an answer scale (with the offending response ids).
+        One line: missing file or columns, unreadable CSV, a column name
+        given twice, rows with more or fewer fields than the header (with
+        their lines), values outside an answer scale (with the line).
 
     Examples
     --------
@@ -75,13 +78,9 @@ def read_responses(path: str | Path, questionnaire: Questionnaire) -> pd.DataFra
         check_unique_ids(frame)
     except ValueError as exc:
         raise ValueError(f"{path.name}: {exc}") from None
-    coded = [i.code for i in questionnaire.items
-             if hasattr(i, "answer_scale") and i.code in frame.columns]
-    for code in coded:  # one column at a time: a million rows stay cheap
-        try:
-            recode_items(frame, questionnaire, [code])
-        except ValueError as exc:
-            raise ValueError(f"{path.name}: {exc}") from None
+    for item in questionnaire.items:  # one column at a time: a million rows stay cheap
+        if hasattr(item, "answer_scale") and item.code in frame.columns:
+            _check_answers(path, frame, item.code, questionnaire.answer_scale(item.answer_scale))
     for item in questionnaire.items:
         if item.type == "number" and item.code in frame.columns:
             x = pd.to_numeric(frame[item.code], errors="coerce")
@@ -97,6 +96,27 @@ def read_responses(path: str | Path, questionnaire: Questionnaire) -> pd.DataFra
                                  f" has {_plain(frame[item.code][bad].iloc[0])}")
             frame[item.code] = x
     return frame
+
+
+def _check_answers(path: Path, frame: pd.DataFrame, code: str, scale) -> None:
+    """Refuse a column with values outside its answer scale, naming line and value.
+
+    The same test as the scoring's recoding (which would raise later, with
+    advice for Python callers); here the message speaks of the file.
+    """
+    try:
+        x, unparsable = to_float(frame[code])
+    except ValueError as exc:
+        raise ValueError(f"{path.name}: {exc}") from None
+    bad = unparsable | ~(member(x, scale.all_values) | np.isnan(x))
+    if bad.any():
+        first = int(bad.argmax())
+        values = ", ".join(str(v) for v in scale.all_values)
+        others = int(bad.sum()) - 1
+        more = f" ({others} more such row{'s' if others > 1 else ''})" if others else ""
+        raise ValueError(f"{path.name}: column {code!r} must hold the values of answer scale "
+                         f"{scale.id!r} ({values}) or be empty; line {first + 2} has "
+                         f"{_plain(frame[code].iloc[first])}{more}")
 
 
 def check_unique_ids(frame: pd.DataFrame, column: str = "response_id") -> None:
@@ -202,14 +222,22 @@ def _unneutralise(text: str) -> str:
 
 
 def _read_csv(path: Path, dtype: dict) -> pd.DataFrame:
+    """The table in ``path``, once :func:`check_rows` found its shape clean.
+
+    ``index_col=False``: pandas must never take a column as the row index
+    (it would when rows are one field longer than the header).
+    """
+    if path.is_dir():
+        raise ValueError(f"{path}: is a folder, not a file")
     if not path.is_file():
         raise ValueError(f"{path}: no such file")
     try:
+        check_rows(path)
         frame = pd.read_csv(path, dtype=dtype, keep_default_na=False, na_values=[""],
-                            encoding="utf-8-sig", low_memory=False)
+                            encoding="utf-8-sig", low_memory=False, index_col=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ValueError(f"{path.name}: not a readable CSV file ({first})") from None
-    if frame.columns.duplicated().any():
-        raise ValueError(f"{path.name}: duplicate column {frame.columns[frame.columns.duplicated()][0]!r}")
+    except OSError as exc:  # e.g. no permission to read it
+        raise ValueError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
     return frame

@@ -15,7 +15,34 @@ from __future__ import annotations
 from types import MappingProxyType
 from typing import Annotated, Literal, Mapping, Union
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field,
+                      StringConstraints)
+from pydantic_core import PydanticCustomError
+
+
+def _no_bool(kind: str, message: str = "") -> BeforeValidator:
+    """Refuse YAML's ``true``/``false`` where a number is meant.
+
+    ``bool`` is a subclass of ``int`` in Python, so pydantic would take
+    ``value: true`` as the answer value 1 (and ``false`` as 0) without a word;
+    a survey team that typed it meant something else, and must be told.
+    """
+    def check(value):
+        if isinstance(value, bool):
+            raise PydanticCustomError(kind, message or kind)
+        return value
+    return BeforeValidator(check)
+
+
+#: A whole number (answer values, bounds, grades); ``true``/``false`` are refused.
+Whole = Annotated[int, _no_bool("int_type")]
+
+#: A number (cut-offs, score ranges); ``true``/``false`` are refused.
+Real = Annotated[float, _no_bool("float_type")]
+
+#: An answer value a condition compares with: a whole number or a text (wave lists).
+ConditionValue = Annotated[int | str, _no_bool(
+    "condition_value", "must be an answer value (a whole number or a text), not true or false")]
 
 #: An identifier used in YAML and as a column name in exports.
 Ident = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,62}$")]
@@ -34,7 +61,7 @@ Icon = Literal["very_sad", "sad", "neutral", "happy", "very_happy"]
 CategoryId = Literal["low", "medium", "high"]
 
 #: Bounds on how many of an index's scales fall into a category.
-Counts = Annotated[dict[CategoryId, Annotated[int, Field(ge=0)]], AfterValidator(MappingProxyType)]
+Counts = Annotated[dict[CategoryId, Annotated[Whole, Field(ge=0)]], AfterValidator(MappingProxyType)]
 
 #: Item roles whose answers fill the fixed columns of the wide responses CSV.
 Role = Literal["grade", "gender", "district", "home_language"]
@@ -57,7 +84,7 @@ class Language(_Frozen):
 class AnswerOption(_Frozen):
     """One answer option of an answer scale."""
 
-    value: int
+    value: Whole
     label: Text
     icon: Icon | None = None
 
@@ -65,7 +92,7 @@ class AnswerOption(_Frozen):
 class PreferNotToSay(_Frozen):
     """An extra option stored as ``value`` but treated as missing when scoring."""
 
-    value: int
+    value: Whole
     label: Text
 
 
@@ -92,7 +119,7 @@ class Condition(_Frozen):
     """Show an item only if an earlier item's answer is one of ``in_``."""
 
     item: Ident
-    in_: tuple[int | str, ...] = Field(alias="in", min_length=1)
+    in_: tuple[ConditionValue, ...] = Field(alias="in", min_length=1)
 
 
 class _ItemBase(_Frozen):
@@ -136,10 +163,10 @@ class NumberItem(_ItemBase):
     """
 
     type: Literal["number"]
-    min: int
-    max: int
+    min: Whole
+    max: Whole
     unit: Text | None = None
-    decimals: int = Field(default=0, ge=0, le=2)
+    decimals: Whole = Field(default=0, ge=0, le=2)
 
 
 class WaveListItem(_ItemBase):
@@ -154,7 +181,7 @@ class TextItem(_ItemBase):
     """Short free text; never scored, never exported for small groups."""
 
     type: Literal["text"]
-    max_length: int = Field(default=200, ge=1, le=2000)
+    max_length: Whole = Field(default=200, ge=1, le=2000)
 
 
 Item = Annotated[
@@ -179,7 +206,7 @@ class Scoring(_Frozen):
     """Scale score = mean of the answered (reverse-coded) items if enough answered."""
 
     method: Literal["mean"] = "mean"
-    min_answered: int = Field(ge=1)
+    min_answered: Whole = Field(ge=1)
 
 
 class Categories(_Frozen):
@@ -192,7 +219,7 @@ class Categories(_Frozen):
     always says how favourable the result is.
     """
 
-    cuts: tuple[float, ...] = Field(min_length=1, max_length=2)
+    cuts: tuple[Real, ...] = Field(min_length=1, max_length=2)
     labels: tuple[CategoryId, ...] = Field(min_length=2, max_length=3)
     rationale: str = Field(min_length=1)
 
@@ -205,7 +232,7 @@ class Scale(_Frozen):
     domain: Literal["environments", "wellbeing", "development"]
     items: tuple[Ident, ...] = Field(min_length=1)
     scoring: Scoring
-    range: tuple[float, float]
+    range: tuple[Real, Real]
     categories: Categories
     description: str | None = None  # what the construct is, for planners
 
@@ -230,7 +257,7 @@ class Index(_Frozen):
     id: Ident
     label: Text
     scales: tuple[Ident, ...] = Field(min_length=2)
-    min_scored: int = Field(ge=1)
+    min_scored: Whole = Field(ge=1)
     levels: tuple[LevelRule, ...] = Field(min_length=2)
     rationale: str = Field(min_length=1)
 
@@ -251,7 +278,7 @@ class Questionnaire(_Frozen):
     version: Annotated[str, StringConstraints(pattern=r"^\d+\.\d+(\.\d+)?$")]
     title: Text
     licence: str = Field(min_length=1)
-    grades: tuple[int, int]
+    grades: tuple[Whole, Whole]
     languages: tuple[Language, ...] = Field(min_length=1)
     answer_scales: tuple[AnswerScale, ...] = Field(min_length=1)
     pages: tuple[Page, ...] = Field(min_length=1)

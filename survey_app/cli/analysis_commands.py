@@ -13,6 +13,8 @@ from pathlib import Path
 
 import click
 
+from survey_app.cli._output import file_checked, folder_checked, made, writing
+
 DEFAULT_MIN_N = 10
 
 
@@ -68,6 +70,8 @@ def _questionnaire(path: str | None):
     from questionnaires import SHIPPED
 
     path = Path(path) if path else SHIPPED
+    if path.is_dir():
+        raise ValueError(f"{path}: is a folder, not a questionnaire file")
     if not path.is_file():
         raise ValueError(f"{path}: no such questionnaire file")
     return load(path)
@@ -86,8 +90,9 @@ _QUESTIONNAIRE = click.option("--questionnaire", "questionnaire_path", type=clic
                               help="Questionnaire definition (YAML).")
 _RESPONSES = click.option("--responses", "responses_path", type=click.Path(), required=True,
                           help="Responses in the wide CSV format.")
-_OUT_FILE = click.option("--out", "out", type=click.Path(), required=True,
-                         help="Output file: .csv, .xlsx, .json or .sav.")
+_OUT_FILE = click.option("--out", "out", type=click.Path(dir_okay=False, writable=True),
+                         required=True,
+                         help="Output file: .csv, .xlsx, .json or .sav, in an existing folder.")
 
 
 @click.command()
@@ -98,17 +103,20 @@ _OUT_FILE = click.option("--out", "out", type=click.Path(), required=True,
 @click.option("--seed", type=int, default=0, show_default=True, help="Same seed, same files.")
 @click.option("--questionnaire", "questionnaire_path", type=click.Path(),
               help="Questionnaire definition (default: the shipped one).")
-@click.option("--out", "out", type=click.Path(file_okay=False), required=True,
-              help="Directory for responses.csv, districts.geojson, enrolment.csv.")
+@click.option("--out", "out", type=click.Path(file_okay=False, writable=True), required=True,
+              help="Folder for responses.csv, districts.geojson, enrolment.csv (created if "
+                   "missing; its parent folder must exist).")
 @_clean_errors
 def simulate(pupils, districts, schools, seed, questionnaire_path, out) -> None:
     """Write a synthetic city: responses.csv, districts.geojson, enrolment.csv."""
     from analysis.simulation import simulate_city
 
+    folder_checked(out)
     q = _questionnaire(questionnaire_path)
     city = simulate_city(q, pupils, districts=districts, schools=schools, seed=seed,
                          progress=None)
-    paths = city.write(out)
+    with writing(made(Path(out))):
+        paths = city.write(out)
     click.echo(f"wrote {pupils} responses ({q.id} {q.version}), {districts} districts and "
                f"{len(city.schools)} schools to {out}: "
                + ", ".join(p.name for p in paths.values()))
@@ -126,9 +134,11 @@ def score(questionnaire_path, responses_path, out) -> None:
     from analysis.scoring import score as score_responses
 
     output_format(out)
+    file_checked(out)
     q = _questionnaire(questionnaire_path)
     scored = score_responses(read_responses(responses_path, q), q)
-    write_scores(scored, out, q)
+    with writing(out):
+        write_scores(scored, out, q)
     click.echo(f"wrote {len(scored)} scored responses to {out}")
 
 
@@ -188,6 +198,7 @@ def analyse(questionnaire_path, responses_path, enrolment_path, design, df_rule,
     from analysis.scoring import score as score_responses
 
     output_format(out)
+    file_checked(out)
     threshold = _min_n(min_n)
     q = _questionnaire(questionnaire_path)
     responses = read_responses(responses_path, q)
@@ -216,6 +227,7 @@ def analyse(questionnaire_path, responses_path, enrolment_path, design, df_rule,
                      cluster=cluster, min_n=threshold, ci_method=ci_method)
     if previous is not None:
         table = compare_with_previous(table, previous)
-    write_estimates(table, out)
+    with writing(out):
+        write_estimates(table, out)
     click.echo(f"wrote {len(table)} estimates ({int(table['suppressed'].sum())} suppressed, "
                f"min n {threshold}, {built.name} design) by {by} to {out}")

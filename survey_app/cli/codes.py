@@ -12,7 +12,9 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from sqlalchemy import select
+
+from survey_app.cli._lookup import one_named
+from survey_app.cli._output import file_checked
 
 
 @click.group("codes")
@@ -20,25 +22,15 @@ def codes() -> None:
     """Access codes for pupils."""
 
 
-def _one(session, model, value: str, label: str, **where):
-    """Find a row by id or by exact name, or fail with a clear message."""
-    query = select(model).filter_by(**where)
-    found = session.scalars(query.where(model.name == value)).all()
-    if not found and value.isdigit():
-        found = session.scalars(query.where(model.id == int(value))).all()
-    if len(found) != 1:
-        raise click.BadParameter(f"no single {label} named {value!r}" if not found
-                                 else f"{label} {value!r} is ambiguous; use its id")
-    return found[0]
-
-
 @codes.command("generate")
 @click.option("--wave", "wave_ref", required=True, help="Wave name or id.")
 @click.option("--school", "school_ref", required=True, help="School name or id.")
 @click.option("--class", "class_ref", required=True, help="Class name (e.g. 5a) or id.")
 @click.option("--count", required=True, type=click.IntRange(1, 200), help="Number of codes.")
-@click.option("--pdf", "pdf_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also write a printable sheet of cut-out slips to this file.")
+@click.option("--pdf", "pdf_path",
+              type=click.Path(dir_okay=False, writable=True, path_type=Path),
+              help="Also write a printable sheet of cut-out slips to this file (in an "
+                   "existing folder).")
 @with_appcontext
 def generate(wave_ref: str, school_ref: str, class_ref: str, count: int,
              pdf_path: Path | None) -> None:
@@ -49,10 +41,12 @@ def generate(wave_ref: str, school_ref: str, class_ref: str, count: int,
     from survey_app.services.codes import issue_codes
     from survey_app.services.errors import InvalidInput
 
-    wave = _one(db.session, Wave, wave_ref, "wave")
-    school = _one(db.session, School, school_ref, "school")
-    school_class = _one(db.session, SchoolClass, class_ref, "class", wave_id=wave.id,
-                        school_id=school.id)
+    if pdf_path is not None:
+        file_checked(pdf_path)  # before any code is stored
+    wave = one_named(db.session, Wave, wave_ref, "wave", "--wave")
+    school = one_named(db.session, School, school_ref, "school", "--school")
+    school_class = one_named(db.session, SchoolClass, class_ref, "class", "--class",
+                             wave_id=wave.id, school_id=school.id)
     try:
         plain = issue_codes(db.session, None, school_class.id, count)
     except InvalidInput as error:

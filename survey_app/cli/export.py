@@ -10,6 +10,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from survey_app.cli._output import file_checked, writing
+from survey_app.cli._types import FiniteFloatRange
 from survey_app.cli._waves import wave_named
 
 
@@ -24,22 +26,23 @@ def export() -> None:
 
 
 def _output_checked(out: str) -> None:
+    """Refuse an unknown file type or a place that cannot be written, before any query."""
     from analysis.files import output_format
 
     try:
         output_format(out)
     except ValueError as error:
         raise click.ClickException(str(error)) from None
-
+    file_checked(out)
 
 
 @export.command("responses")
 @click.option("--wave", "wave_name", required=True, help="Name of the wave.")
-@click.option("--out", required=True, type=click.Path(dir_okay=False),
-              help="Output file: .csv, .xlsx, .json or .sav.")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, writable=True),
+              help="Output file: .csv, .xlsx, .json or .sav, in an existing folder.")
 @click.option("--include-text", is_flag=True,
               help="Also export free-text answers (may contain names: check before sharing).")
-@click.option("--min-progress", type=click.FloatRange(0, 1, min_open=True), default=1.0,
+@click.option("--min-progress", type=FiniteFloatRange(0, 1, min_open=True), default=1.0,
               show_default=True,
               help="Also export questionnaires that were never submitted but reached this share "
                    "of their pages (1 = reached the last page), marked 0 in the column "
@@ -71,7 +74,8 @@ def export_responses(wave_name: str, out: str, include_text: bool, min_progress:
         raise click.ClickException(str(error)) from None
     frame = responses_frame(db.session, wave, questionnaire, include_text=include_text,
                             min_progress=None if submitted_only else min_progress)
-    write_table(frame, out)
+    with writing(out):
+        write_table(frame, out)
     if submitted_only:
         click.echo(f"wrote {len(frame)} submitted responses of {wave.name} to {out}")
         return
@@ -82,8 +86,8 @@ def export_responses(wave_name: str, out: str, include_text: bool, min_progress:
 
 @export.command("enrolment")
 @click.option("--wave", "wave_name", required=True, help="Name of the wave.")
-@click.option("--out", required=True, type=click.Path(dir_okay=False),
-              help="Output file: .csv, .xlsx, .json or .sav.")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, writable=True),
+              help="Output file: .csv, .xlsx, .json or .sav, in an existing folder.")
 @with_appcontext
 def export_enrolment(wave_name: str, out: str) -> None:
     """Write a wave's enrolled pupils per school and grade (school, grade, pupils).
@@ -102,7 +106,8 @@ def export_enrolment(wave_name: str, out: str) -> None:
     _output_checked(out)
     wave = wave_named(wave_name)
     frame = enrolment_frame(db.session, wave)
-    write_table(frame, out)
+    with writing(out):
+        write_table(frame, out)
     unknown = db.session.scalar(select(func.count()).select_from(SchoolClass).where(
         SchoolClass.wave_id == wave.id, SchoolClass.enrolled.is_(None)))
     click.echo(f"wrote {int(frame['pupils'].sum())} enrolled pupils in {len(frame)} "

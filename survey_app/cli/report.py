@@ -37,7 +37,7 @@ def _pdf_languages() -> tuple[str, ...]:
 @click.command("report")
 @click.option("--wave", "wave_name", required=True, help="Name of the wave.")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Folder to write into (created if missing).")
+              help="Folder to write into (created if missing; its parent folder must exist).")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @with_appcontext
 def report(wave_name: str, out_dir: Path, quiet: bool) -> None:
@@ -52,8 +52,10 @@ def report(wave_name: str, out_dir: Path, quiet: bool) -> None:
     from survey_app.services import questionnaires
     from survey_app.services.results import released
 
+    from ._output import folder_checked, made, writing
     from ._waves import wave_named
 
+    folder_checked(out_dir)
     wave = wave_named(wave_name)
     result_set = released(db.session, wave.id)
     if result_set is None:
@@ -73,7 +75,7 @@ def report(wave_name: str, out_dir: Path, quiet: bool) -> None:
             select(ResultEstimate.municipality_id).where(
                 ResultEstimate.result_set_id == result_set.id))).order_by(Municipality.name)))
     languages = _pdf_languages()
-    out_dir.mkdir(parents=True, exist_ok=True)
+    made(out_dir)
     definition = definition_file(result_set, extra)
     written = []
     region = wave.region if wave.region_id is not None else None
@@ -84,7 +86,9 @@ def report(wave_name: str, out_dir: Path, quiet: bool) -> None:
             content = wave_content(db.session, result_set, town, questionnaire)
             bar.set_postfix_str(f"{town.name}: data package", refresh=False)
             path = out_dir / (_stem(wave.name, town.name, "data") + ".zip")
-            path.write_bytes(package_zip(content, definition))
+            data = package_zip(content, definition)
+            with writing(path):
+                path.write_bytes(data)
             written.append(path)
             bar.update(1)
             for lang in languages:
@@ -92,7 +96,9 @@ def report(wave_name: str, out_dir: Path, quiet: bool) -> None:
 
                 bar.set_postfix_str(f"{town.name}: report ({lang})", refresh=False)
                 path = out_dir / (_stem(wave.name, town.name, "report", lang) + ".pdf")
-                path.write_bytes(wave_report_pdf(db.session, content, lang))
+                pdf = wave_report_pdf(db.session, content, lang)
+                with writing(path):
+                    path.write_bytes(pdf)
                 written.append(path)
                 bar.update(1)
         for lang in languages if region is not None else ():
@@ -101,11 +107,13 @@ def report(wave_name: str, out_dir: Path, quiet: bool) -> None:
             bar.set_postfix_str(f"{region.name}: region report ({lang})", refresh=False)
             path = out_dir / (_stem(wave.name, region.name, "region-report", lang) + ".pdf")
             try:
-                path.write_bytes(region_report_pdf(db.session, region, (
-                    result_set.questionnaire_id, result_set.questionnaire_version), lang))
+                pdf = region_report_pdf(db.session, region, (
+                    result_set.questionnaire_id, result_set.questionnaire_version), lang)
             except LookupError as error:  # e.g. the questionnaire file is not installed
                 click.echo(f"warning: no region report: {error}", err=True)
                 break
+            with writing(path):
+                path.write_bytes(pdf)
             written.append(path)
             bar.update(1)
     for path in written:

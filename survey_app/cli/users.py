@@ -38,15 +38,15 @@ def _read_password() -> str:
 def create(role: str, email: str, schools: tuple[str, ...],
            municipalities: tuple[str, ...]) -> None:
     """Create a staff account; the password is prompted for (never echoed)."""
-    from survey_app.cli.codes import _one
+    from survey_app.cli._lookup import one_named
     from survey_app.extensions import db
     from survey_app.models import Municipality, School
     from survey_app.services.errors import InvalidInput
     from survey_app.services.staff import create_user
 
-    school_ids = [_one(db.session, School, s, "school").id for s in schools]
-    municipality_ids = [_one(db.session, Municipality, m, "municipality").id
-                        for m in municipalities]
+    school_ids = [one_named(db.session, School, s, "school", "--school").id for s in schools]
+    municipality_ids = [one_named(db.session, Municipality, m, "municipality",
+                                  "--municipality").id for m in municipalities]
     password = _read_password()
     try:
         user = create_user(db.session, None, email, role, password, school_ids,
