@@ -50,17 +50,18 @@ class ResponseRow:
     grade: int
     enrolled: int
     submitted: int
+    hidden: bool = False
 
     def rate(self, threshold: int) -> float | None:
-        """The response rate, or ``None`` where fewer than ``threshold`` pupils answered
-        (or were enrolled): no figure of a small group, even a count."""
-        if self.submitted < threshold or self.enrolled < threshold:
+        """The response rate, or ``None`` where the row is hidden (:func:`hide_small_rows`)."""
+        if self.hidden or self.submitted < threshold or self.enrolled < threshold:
             return None
         return self.submitted / self.enrolled
 
 
 def response_rows(session: Session, content: WaveContent) -> list[ResponseRow]:
-    """Enrolled and submitted by school type and grade, for the municipality's schools."""
+    """Enrolled and submitted by school type and grade, for the municipality's schools,
+    with the rows that must not be shown marked (:func:`hide_small_rows`)."""
     school_ids = set(session.scalars(select(School.id).where(
         School.municipality_id == content.municipality.id)))
     grouped: dict[tuple, ResponseRow] = {}
@@ -69,7 +70,27 @@ def response_rows(session: Session, content: WaveContent) -> list[ResponseRow]:
         found = grouped.setdefault(key, ResponseRow(row.school_type, row.grade, 0, 0))
         found.enrolled += row.enrolled
         found.submitted += row.submitted
-    return [grouped[k] for k in sorted(grouped)]
+    rows = [grouped[k] for k in sorted(grouped)]
+    hide_small_rows(rows, content.result_set.min_group_size)
+    return rows
+
+
+def hide_small_rows(rows: list[ResponseRow], threshold: int) -> None:
+    """Mark the rows of fewer than ``threshold`` pupils, and as many more as protect them.
+
+    The report prints how many questionnaires were analysed, and the rows add
+    up to it: one hidden row would be that total minus the shown ones (found
+    by attacking the report, issue 12). So while the hidden rows together hold
+    between 1 and ``threshold - 1`` answers, the smallest shown row is hidden
+    too; then only a sum of at least ``threshold`` pupils can be worked out.
+    """
+    for row in rows:
+        row.hidden = row.submitted < threshold or row.enrolled < threshold
+    while 0 < sum(row.submitted for row in rows if row.hidden) < threshold:
+        shown = [row for row in rows if not row.hidden]
+        if not shown:
+            return
+        min(shown, key=lambda row: (row.submitted, row.enrolled)).hidden = True
 
 
 def _findings(content: WaveContent, measure_ids: list[str], labels: dict[str, str]

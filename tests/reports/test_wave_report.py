@@ -137,3 +137,23 @@ def test_response_table_shows_no_count_of_a_small_group(app, stored):
                     not in li)
         assert line
     assert sum("fewer than 40" in li for li in lines) == len(small)
+
+
+@pytest.mark.parametrize("answered, hidden", [
+    ([3, 50, 60], [True, True, False]),           # 3 = total - 50 - 60: hide 50 too
+    ([3, 4, 50, 60], [True, True, True, False]),  # 3 + 4 = 7 together: still too few
+    ([6, 7, 50], [True, True, False]),            # 13 together: neither can be worked out
+    ([0, 30, 40], [True, False, False]),          # nobody answered there: nothing to protect
+    ([30, 40], [False, False]),
+])
+def test_no_hidden_row_of_the_response_table_is_the_total_minus_the_shown_ones(answered, hidden):
+    """Found by attacking the report (issue 12): it prints how many questionnaires were
+    analysed, and one hidden row was that total minus the shown rows."""
+    from survey_app.reports.pdf import ResponseRow, hide_small_rows
+
+    rows = [ResponseRow("gymnasium", 5 + i, max(n, 10) + 5, n) for i, n in enumerate(answered)]
+    hide_small_rows(rows, 10)
+    assert [row.hidden for row in rows] == hidden
+    assert all(row.rate(10) is None for row in rows if row.hidden)
+    worked_out = sum(row.submitted for row in rows if row.hidden)
+    assert worked_out == 0 or worked_out >= 10
