@@ -81,6 +81,26 @@ class ResultSet(db.Model):
     estimates: Mapped[list["ResultEstimate"]] = relationship(
         back_populates="result_set", cascade="all, delete-orphan", passive_deletes=True)
 
+    @property
+    def shown_responses(self) -> int:
+        """The number of responses planners are told the results come from.
+
+        A later release of a wave that differs from an earlier one by fewer
+        pupils than the threshold says the earlier release's number
+        (:func:`survey_app.services.results.responses_to_show`): the exact
+        one would be how many came or went. Every figure those pupils
+        changed is hidden, so the published figures come from that number.
+        """
+        import json
+
+        shown = json.loads(self.notes or "{}").get("responses_shown")
+        return self.responses if shown is None else int(shown)
+
+    @property
+    def few_later_responses(self) -> bool:
+        """Whether :attr:`shown_responses` leaves out a few later (or withdrawn) responses."""
+        return self.shown_responses != self.responses
+
 
 class ResultEstimate(db.Model):
     """One published figure: a measure of a group, compared with its municipality.

@@ -40,7 +40,7 @@ def overview_table(view: Overview) -> tuple[list[str], list[list], list[str]]:
           municipality=view.municipality.name),
         _("Computed on %(when)s from %(n)d answered surveys; minimum group size %(k)d; "
           "weighting: %(w)s.", when=view.result_set.computed_at.strftime("%Y-%m-%d %H:%M"),
-          n=view.result_set.responses, k=view.threshold,
+          n=view.result_set.shown_responses, k=view.threshold,
           w=_("weighted to enrolment") if view.result_set.weighting == "enrolment"
           else _("unweighted")),
         _("Groups with fewer than %(k)d pupils, and groups that would reveal them, are hidden.",

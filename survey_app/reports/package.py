@@ -194,7 +194,7 @@ def readme_lines(content: WaveContent) -> list[str]:
     return [
         f"{content.wave.name} – {content.municipality.name}",
         f"Freigegeben / released: {rs.released_at:%Y-%m-%d}; berechnet / computed: "
-        f"{rs.computed_at:%Y-%m-%d} aus / from {rs.responses} Fragebögen / questionnaires; "
+        f"{rs.computed_at:%Y-%m-%d} aus / from {rs.shown_responses} Fragebögen / questionnaires; "
         f"Design: {rs.design}; Gewichtung / weighting: {rs.weighting}; "
         f"Fragebogen / questionnaire: {rs.questionnaire_id} {rs.questionnaire_version}.",
         "",

@@ -120,7 +120,7 @@ def region_html(session: Session, region: Region, version: tuple[str, str], lang
         return render_template(
             "reports/region.html", region=region, lang=lang, comparison=comparison,
             version=version, areas=_areas(comparison, questionnaire, lang), towns=towns,
-            rs=first, answers=sum(r.responses for r in result_sets.values()),
+            rs=first, answers=sum(r.shown_responses for r in result_sets.values()),
             threshold=max(r.min_group_size for r in result_sets.values()),
             appendix_scales=scale_appendix(first if len(result_sets) == 1 else None,
                                            questionnaire, lang),

@@ -39,7 +39,7 @@ from survey_app.services.errors import InvalidInput
 from survey_app.services.frames import responses_frame
 from survey_app.services.results_design import table_design, wave_design
 from survey_app.services.results_groups import grouped_tables, table_rows
-from survey_app.services.results_reliability import reliability_json
+from survey_app.services.results_reliability import keep_earlier_reliability, reliability_json
 from survey_app.services.results_tables import WaveTable, protect, unprotected, wave_pupils
 
 #: Columns of :class:`ResultEstimate` filled from the analysis table.
@@ -153,9 +153,12 @@ def compute_results(session: Session, wave: Wave, questionnaire: Questionnaire, 
     if len(built.cells):
         notes["weighting"] = built.cells.astype(object).where(built.cells.notna(), None) \
             .to_dict("records")
+    released = results_counted.earlier_releases(session, wave.id) if earlier else []
     if earlier:  # the releases this draft is protected against (checked when releasing it)
-        notes["protected_against"] = [int(r.id) for r in
-                                      results_counted.earlier_releases(session, wave.id)]
+        notes["protected_against"] = [int(r.id) for r in released]
+        shown = responses_to_show(len(frame), released, min_group_size)
+        if shown != len(frame):
+            notes["responses_shown"] = shown
     weighting = "enrolment" if weighted else "none"
     # Schools (for their coordinators) and a region wave's municipality and region totals,
     # all protected together with the districts: they are released together.
@@ -189,7 +192,8 @@ def compute_results(session: Session, wave: Wave, questionnaire: Questionnaire, 
         design=built.name, weighting=weighting, responses=len(frame),
         notes=json.dumps(notes, ensure_ascii=False, default=_plain),
         counted=results_counted.dump(pupils, [*means, *shares]),
-        reliability=reliability_json(frame, questionnaire, min_group_size))
+        reliability=keep_earlier_reliability(
+            reliability_json(frame, questionnaire, min_group_size), released, min_group_size))
     session.add(result)
     session.flush()
     if rows:
@@ -215,6 +219,20 @@ def compute_wave(session: Session, wave: Wave, *, extra_dirs: str | None, min_gr
         raise InvalidInput(str(error)) from None
     return compute_results(session, wave, questionnaire, min_group_size=min_group_size,
                            actor_id=actor_id, progress=progress)
+
+
+def responses_to_show(responses: int, released: list[ResultSet], min_group_size: int) -> int:
+    """The number of responses a new release of a released wave may say it counts.
+
+    Found by attacking the reports (issue 12): a re-release with 3 late pupils
+    hid every figure they changed, but its headline said 440 where the first
+    said 437. When the count differs from any earlier release's published one
+    by 1 to ``min_group_size - 1``, the latest release's published count is
+    said instead (the figures published come from it).
+    """
+    if any(0 < abs(responses - r.shown_responses) < min_group_size for r in released):
+        return released[-1].shown_responses
+    return responses
 
 
 def _previous(earlier, pupils: pd.DataFrame):

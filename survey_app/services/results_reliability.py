@@ -71,6 +71,38 @@ def reliability_json(frame: pd.DataFrame, questionnaire, min_group_size: int) ->
                        "scales": list(scales.values())}, ensure_ascii=False)
 
 
+def keep_earlier_reliability(computed: str, released: list, min_group_size: int) -> str:
+    """The reliability to store with a new release of a wave released before.
+
+    A scale whose number of pupils differs from an earlier release's by 1 to
+    ``min_group_size - 1`` would show how many pupils came or went and which
+    scales they answered, and its alpha and omega would move with their
+    answers alone (found by attacking the reports, issue 12). Such a scale
+    keeps the latest release's entry, which is published already; if that
+    has none, the scale is shown without figures.
+    """
+    if not released:
+        return computed
+    data = json.loads(computed)
+    earlier = [{e["scale"]: e for e in json.loads(r.reliability or "{}").get("scales", [])}
+               for r in released]
+    for position, entry in enumerate(data["scales"]):
+        n = _pupils(entry)
+        if any(0 < abs(n - old) < min_group_size for old in
+               (_pupils(scales.get(entry["scale"])) for scales in earlier) if old is not None
+               and n is not None):
+            data["scales"][position] = earlier[-1].get(entry["scale"]) or {**entry, "groups": []}
+    return json.dumps(data, ensure_ascii=False)
+
+
+def _pupils(entry: dict | None) -> int | None:
+    """The whole wave's number of pupils of a stored scale entry (``None`` if not given)."""
+    for group in (entry or {}).get("groups", []):
+        if group.get("n") is not None:
+            return int(group["n"])
+    return None
+
+
 def stored_reliability(result_set) -> list[ScaleReliability]:
     """The stored reliability of a result set (empty for results computed before it was kept)."""
     if not result_set.reliability:

@@ -98,3 +98,56 @@ def test_a_draft_older_than_the_latest_release_is_not_released(app, demo):
         first.counted = None
         with pytest.raises(results.ResultsFrozen, match="cannot be recomputed"):
             results.compute_results(db.session, wave, questionnaire, min_group_size=10)
+
+
+def test_responses_to_show_hides_a_change_of_a_few():
+    from types import SimpleNamespace
+
+    first = SimpleNamespace(shown_responses=437)
+    assert results.responses_to_show(440, [first], 10) == 437  # 3 came later
+    assert results.responses_to_show(437, [first], 10) == 437
+    assert results.responses_to_show(447, [first], 10) == 447  # 10: a group of its own
+    assert results.responses_to_show(430, [first], 10) == 437  # 7 withdrew
+    second = SimpleNamespace(shown_responses=437)  # said 437, counted 440
+    assert results.responses_to_show(449, [first, second], 10) == 449
+    assert results.responses_to_show(445, [first, SimpleNamespace(shown_responses=452)], 10) == 452
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_a_re_release_says_neither_how_many_came_later_nor_what_they_did_to_reliability(
+        app, demo):
+    """Found by attacking the reports (issue 12): with 3 late pupils the second release
+    hid every figure they changed, but its headline said 440 where the first said 437,
+    and the reliability appendix showed each scale's n and alpha moved by them."""
+    from survey_app.models import Municipality
+    from survey_app.reports.content import wave_content
+    from survey_app.reports.pdf import report_html
+
+    questionnaire = load(SHIPPED)
+    with app.app_context():
+        wave = db.session.get(Wave, demo.wave_id)
+        submitted = db.session.scalars(select(Response.id).where(
+            Response.wave_id == wave.id, Response.status == "submitted")
+            .order_by(Response.id)).all()
+        late = submitted[:4]
+        _set_submitted(late, False)
+        first = results.compute_results(db.session, wave, questionnaire, min_group_size=10)
+        results.release_results(db.session, None, first)
+        db.session.commit()
+        _set_submitted(late, True)
+        second = results.compute_results(db.session, wave, questionnaire, min_group_size=10)
+        results.release_results(db.session, None, second)
+        db.session.commit()
+        assert second.responses == first.responses + 4
+        assert second.shown_responses == first.responses and second.few_later_responses
+        assert not first.few_later_responses
+        # no scale's n, alpha or omega moved by the four pupils
+        assert json.loads(second.reliability)["scales"] == json.loads(first.reliability)["scales"]
+        with app.test_request_context():
+            html = report_html(db.session, wave_content(
+                db.session, second, db.session.get(Municipality, demo.municipality_id), None),
+                "en")
+    assert f"{first.responses} submitted questionnaires were analysed" in html
+    assert f"{second.responses} submitted" not in html
+    assert f"{second.responses} answered" not in html
+    assert "fewer than 10 questionnaires were added or withdrawn" in html
