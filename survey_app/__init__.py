@@ -22,7 +22,7 @@ from survey_app.extensions import babel, csrf, db, migrate, rate_counters
 from survey_app.i18n import install_request_cached_gettext, select_locale
 from survey_app.input_checks import install_query_check
 from survey_app.labels import register_labels
-from survey_app.logging_privacy import install_privacy_log_filter
+from survey_app.logging_privacy import install_privacy_log_filter, mark_matched_routes
 from survey_app.security_headers import install as install_security_headers
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
@@ -63,6 +63,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     install_request_cached_gettext(app)
     login_manager.init_app(app)
     install_privacy_log_filter()
+    mark_matched_routes(app)
     register_error_handlers(app)
     register_labels(app)
     install_security_headers(app)

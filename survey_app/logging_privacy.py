@@ -8,8 +8,8 @@ The one place that decides what a log line may hold:
   per line, with every IP address in a message or traceback replaced by ``-``
   (loopback and wildcard addresses, which are the server's own, are kept);
 - :func:`access_entry` is what ``wellbeing serve`` logs per request: method,
-  path without the query string, status, duration and size. Never the client
-  address, the user agent, the referrer or cookies.
+  path without the query string (only of a page of the app), status, duration
+  and size. Never the client address, the user agent, the referrer or cookies.
 """
 
 from __future__ import annotations
@@ -89,14 +89,36 @@ class JsonLines(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
+#: Set in the WSGI environ by :func:`mark_matched_routes` when a page of the app answered.
+MATCHED = "wellbeing.matched_route"
+#: What the access log says instead of a path that matched no page.
+UNMATCHED_PATH = "(no page)"
+
+
+def mark_matched_routes(app) -> None:
+    """Note in each request's environ whether its path is one of the app's pages.
+
+    A path that matched none may hold anything a pupil typed into the address
+    bar, such as their code (found by attacking the logs, issue 12), so
+    :func:`access_entry` does not log it.
+    """
+    from flask import request
+
+    @app.after_request
+    def mark(response):
+        request.environ[MATCHED] = request.url_rule is not None
+        return response
+
+
 def access_entry(environ: dict, status: str | int | None, duration_s: float,
                  size: int | None, worker: int) -> dict[str, Any]:
     """The fields logged for one request: nothing that identifies the client.
 
-    The query string is left out, since a link may carry a token.
+    The query string is left out, since a link may carry a token; so is a path
+    that matched no page of the app (:func:`mark_matched_routes`).
     """
     code = int(str(status).split(None, 1)[0]) if status else None
     return {"method": environ.get("REQUEST_METHOD", "-"),
-            "path": environ.get("PATH_INFO", "-"),
+            "path": environ.get("PATH_INFO", "-") if environ.get(MATCHED) else UNMATCHED_PATH,
             "status": code, "duration_ms": round(duration_s * 1000, 1),
             "bytes": size, "worker": worker}

@@ -8,7 +8,8 @@ import logging
 from flask_migrate import stamp, upgrade
 
 from survey_app.extensions import db
-from survey_app.logging_privacy import JsonLines, access_entry, redact_addresses
+from survey_app.logging_privacy import (MATCHED, UNMATCHED_PATH, JsonLines, access_entry,
+                                        redact_addresses)
 from tests.conftest import make_app
 
 
@@ -67,7 +68,7 @@ def test_json_log_lines_hide_client_addresses_but_keep_times():
 
 
 def test_access_entry_holds_no_client_detail():
-    environ = {"REQUEST_METHOD": "POST", "PATH_INFO": "/survey/page/3",
+    environ = {"REQUEST_METHOD": "POST", "PATH_INFO": "/survey/page/3", MATCHED: True,
                "QUERY_STRING": "token=secret", "REMOTE_ADDR": "203.0.113.77",
                "HTTP_USER_AGENT": "Tablet/1.0", "HTTP_X_FORWARDED_FOR": "198.51.100.3",
                "HTTP_REFERER": "https://example.org/x", "HTTP_COOKIE": "session=abc"}
@@ -77,3 +78,21 @@ def test_access_entry_holds_no_client_detail():
     line = JsonLines().format(_record("request", **entry))
     for secret in ("203.0.113.77", "Tablet", "198.51.100.3", "example.org", "abc", "token"):
         assert secret not in line
+
+
+def test_a_path_that_is_no_page_is_not_logged(app):
+    """Found by attacking the logs (issue 12): a code typed into the address bar
+    (``/Z55B-U7HA-JJ``) was written to the access log."""
+    seen = []
+    inner = app.wsgi_app
+
+    def keep_environ(environ, start_response):  # as gunicorn keeps it for its access log
+        seen.append(environ)
+        return inner(environ, start_response)
+
+    app.wsgi_app = keep_environ
+    client = app.test_client()
+    assert client.get("/Z55B-U7HA-JJ").status_code == 404
+    assert client.get("/").status_code == 200
+    logged = [access_entry(environ, "200 OK", 0.01, 10, 1)["path"] for environ in seen]
+    assert logged == [UNMATCHED_PATH, "/"]
