@@ -88,9 +88,9 @@ def keep_earlier_reliability(computed: str, released: list, min_group_size: int)
                for r in released]
     for position, entry in enumerate(data["scales"]):
         n = _pupils(entry)
-        if any(0 < abs(n - old) < min_group_size for old in
-               (_pupils(scales.get(entry["scale"])) for scales in earlier) if old is not None
-               and n is not None):
+        before = [_pupils(scales.get(entry["scale"])) for scales in earlier]
+        if n is not None and any(old is not None and 0 < abs(n - old) < min_group_size
+                                 for old in before):
             data["scales"][position] = earlier[-1].get(entry["scale"]) or {**entry, "groups": []}
     return json.dumps(data, ensure_ascii=False)
 
