@@ -321,9 +321,10 @@ def form_expired(_error: CSRFError):
 def questionnaire_missing(error: QuestionnaireNotFound):
     """The wave's questionnaire file is gone or was changed on the server.
 
-    Nothing of this request is stored. It is the survey team's to mend (put
-    the pinned file back): the log says which questionnaire, the pupil is told
-    to tell the teacher, with the 503 of a passing outage.
+    A page's answers are not stored (the definition is read before they are);
+    a code entered is kept as started, so the pupil goes on with it later.
+    It is the survey team's to mend (put the pinned file back): the log says
+    which questionnaire, the pupil is told to tell the teacher, with a 503.
     """
     db.session.rollback()
     current_app.logger.error("pupil page refused: %s", error)
