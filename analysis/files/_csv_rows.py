@@ -40,11 +40,11 @@ def check_rows(path: Path) -> None:
     ValueError: r.csv: the header has 3 fields, but line 3 has 2; every row needs a field for every column (empty for a missing answer): is the file cut off?
     """
     try:
-        header = _header(path)
+        header, lengths = _shape(path)
         if header is None:
             return
         _check_header(path, header)
-        if set(_lengths(path)) <= {len(header)}:
+        if lengths <= {len(header)}:
             return  # the common case: one pass, no line numbers kept
         _refuse_rows(path, len(header))
     except csv.Error as exc:
@@ -63,11 +63,6 @@ def _rows(file):
             yield start, fields
 
 
-def _header(path: Path) -> list[str] | None:
-    with path.open(encoding="utf-8-sig", newline="") as file:
-        return next((fields for _, fields in _rows(file)), None)
-
-
 def _check_header(path: Path, header: list[str]) -> None:
     seen: dict[str, int] = {}
     for number, name in enumerate(header, 1):
@@ -78,16 +73,15 @@ def _check_header(path: Path, header: list[str]) -> None:
         seen[name] = number
 
 
-def _lengths(path: Path) -> set[int]:
-    """The numbers of fields the data rows have (fast: no line numbers kept)."""
+def _shape(path: Path) -> tuple[list[str] | None, set[int]]:
+    """The header (``None`` for a file of blank lines) and the numbers of fields the
+    data rows have, in one pass (no line numbers kept: they are only needed to refuse)."""
     with path.open(encoding="utf-8-sig", newline="") as file:
         reader = csv.reader(file)
-        for fields in reader:
-            if fields:
-                break  # the header
+        header = next((fields for fields in reader if fields), None)
         lengths = set(map(len, reader))
     lengths.discard(0)  # blank lines
-    return lengths
+    return header, lengths
 
 
 def _refuse_rows(path: Path, width: int) -> None:
