@@ -24,6 +24,7 @@ from survey_app.reports.chart_style import chart_css
 from survey_app.reports.content import AREAS, WaveContent
 from survey_app.reports.trends import wave_trends
 from survey_app.services import monitoring
+from survey_app.services import results_response_table as response_table
 from survey_app.services.overview import ALPHA, build_overview
 
 @dataclass
@@ -60,8 +61,21 @@ class ResponseRow:
 
 
 def response_rows(session: Session, content: WaveContent) -> list[ResponseRow]:
-    """Enrolled and submitted by school type and grade, for the municipality's schools,
-    with the rows that must not be shown marked (:func:`hide_small_rows`)."""
+    """Enrolled and answered by school type and grade, for the municipality's schools, as
+    kept with the release (:mod:`survey_app.services.results_response_table`), with the
+    rows that must not be shown marked (:func:`hide_small_rows`)."""
+    stored = response_table.stored_table(content.result_set, content.municipality.id)
+    if stored is not None:
+        rows = [ResponseRow(*row) for row in stored]
+    else:
+        rows = _live_rows(session, content)
+    hide_small_rows(rows, content.result_set.min_group_size)
+    return rows
+
+
+def _live_rows(session: Session, content: WaveContent) -> list[ResponseRow]:
+    """Counted from the classes' code states now: result sets computed before the table
+    was kept with them."""
     school_ids = set(session.scalars(select(School.id).where(
         School.municipality_id == content.municipality.id)))
     grouped: dict[tuple, ResponseRow] = {}
@@ -70,9 +84,7 @@ def response_rows(session: Session, content: WaveContent) -> list[ResponseRow]:
         found = grouped.setdefault(key, ResponseRow(row.school_type, row.grade, 0, 0))
         found.enrolled += row.enrolled
         found.submitted += row.submitted
-    rows = [grouped[k] for k in sorted(grouped)]
-    hide_small_rows(rows, content.result_set.min_group_size)
-    return rows
+    return [grouped[k] for k in sorted(grouped)]
 
 
 def hide_small_rows(rows: list[ResponseRow], threshold: int) -> None:
@@ -149,6 +161,7 @@ def report_parts(session: Session, content: WaveContent, lang: str, *, trends: b
         c=content, rs=content.result_set, lang=lang, sections=sections, indices=indices,
         index_findings=index_findings,
         responses=response_rows(session, content) if responses else None,
+        responses_kept=response_table.kept_earlier(content.result_set, content.municipality.id),
         trends=wave_trends(session, content, lang, current_app.config.get("QUESTIONNAIRE_DIRS"))
         if trends else [],
         appendix_scales=scale_appendix(content.result_set, content.questionnaire, lang),

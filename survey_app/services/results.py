@@ -35,6 +35,7 @@ from analysis.disclosure import Release, ReleaseRefused
 from analysis.scoring import score
 from survey_app.models import District, Municipality, ResultEstimate, ResultSet, Wave
 from survey_app.services import audit, results_counted
+from survey_app.services import results_response_table as response_table
 from survey_app.services.errors import InvalidInput
 from survey_app.services.frames import responses_frame
 from survey_app.services.results_design import table_design, wave_design
@@ -159,6 +160,11 @@ def compute_results(session: Session, wave: Wave, questionnaire: Questionnaire, 
         shown = responses_to_show(len(frame), released, min_group_size)
         if shown != len(frame):
             notes["responses_shown"] = shown
+    notes["response_table"], kept = response_table.tables_to_show(response_table.count_tables(
+        session, wave.id, frame["response_key"].astype(int), [m.id for m in municipalities]),
+        released, min_group_size)
+    if kept:
+        notes["response_table_kept"] = kept
     weighting = "enrolment" if weighted else "none"
     # Schools (for their coordinators) and a region wave's municipality and region totals,
     # all protected together with the districts: they are released together.

@@ -1,0 +1,114 @@
+"""The response table of a release (enrolled and answered by school type and grade), kept
+with the result set.
+
+The wave report's Table 1 was counted from the classes' live code states when the
+report was made, not from the release (noticed when attacking the reports, issue
+12): after a release, every late submit changed it, so two downloads of the same
+release told how many pupils of which school type and grade had come since, and its
+rows did not add up to the questionnaires the figures came from. Now the table is
+counted from the very answers the results were computed from, and stored in the
+result set's notes (``response_table``: municipality id to rows of school type,
+grade, enrolled, answered).
+
+A later release of a wave counts its table anew. Where a row's answered count
+differs from an earlier release's by 1 to K-1, the new table would tell how many
+pupils of that school type and grade came or went; then the municipality's table
+of the latest release is kept whole (``response_table_kept`` lists those
+municipalities, and the report says so) (as the headline count is kept by
+:func:`survey_app.services.results.responses_to_show`). Rows of fewer than K are
+hidden when the table is shown (``survey_app.reports.pdf.hide_small_rows``).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from survey_app.models import Response, ResultSet, School, SchoolClass
+
+#: One row: school type (``None``: not recorded), grade, enrolled, answered.
+Row = list
+
+
+def count_tables(session: Session, wave_id: int, response_keys: Iterable[int],
+                 municipality_ids: list[int]) -> dict[str, list[Row]]:
+    """Per municipality, enrolled and answered by school type and grade.
+
+    ``response_keys``: the database ids of the responses the results are
+    computed from; they count in their class's grade. Enrolment is the
+    classes' as the results are computed.
+    """
+    schools = dict(session.execute(select(School.id, School.school_type).where(
+        School.municipality_id.in_(municipality_ids))).all())
+    home = dict(session.execute(select(School.id, School.municipality_id).where(
+        School.id.in_(schools))).all())
+    counts: dict[tuple, list[int]] = {}
+
+    def row(school_id: int, grade: int) -> list[int]:
+        key = (home[school_id], schools[school_id] or "", int(grade))
+        return counts.setdefault(key, [0, 0])
+
+    for school_id, grade, enrolled in session.execute(
+            select(SchoolClass.school_id, SchoolClass.grade, SchoolClass.enrolled)
+            .where(SchoolClass.wave_id == wave_id, SchoolClass.school_id.in_(schools))):
+        row(school_id, grade)[0] += enrolled or 0
+    counted = set(response_keys)
+    for response_id, school_id, grade in session.execute(
+            select(Response.id, SchoolClass.school_id, SchoolClass.grade)
+            .join(SchoolClass, SchoolClass.id == Response.class_id)
+            .where(Response.wave_id == wave_id, SchoolClass.school_id.in_(schools))):
+        if response_id in counted:
+            row(school_id, grade)[1] += 1
+    tables: dict[str, list[Row]] = {str(m): [] for m in municipality_ids}
+    for (municipality_id, school_type, grade), (enrolled, n) in sorted(counts.items()):
+        tables[str(municipality_id)].append([school_type or None, grade, enrolled, n])
+    return tables
+
+
+def stored_table(result_set: ResultSet, municipality_id: int) -> list[Row] | None:
+    """The result set's table for the municipality, or ``None`` for a result set
+    computed before tables were kept (the report then counts the live code states)."""
+    tables = json.loads(result_set.notes or "{}").get("response_table")
+    if tables is None:
+        return None
+    return [list(row) for row in tables.get(str(municipality_id), [])]
+
+
+def kept_earlier(result_set: ResultSet, municipality_id: int) -> bool:
+    """Whether the result set shows the municipality's table of an earlier release."""
+    return municipality_id in json.loads(result_set.notes or "{}").get(
+        "response_table_kept", [])
+
+
+def tables_to_show(tables: dict[str, list[Row]], released: list[ResultSet],
+                   min_group_size: int) -> tuple[dict[str, list[Row]], list[int]]:
+    """``tables``, with a municipality's table replaced by the latest release's where a
+    row's answered count differs from an earlier release's by 1 to K-1, and the ids
+    of the municipalities whose table was replaced.
+
+    ``released``: the wave's earlier releases, oldest first. Rows are matched by
+    school type and grade; a row missing on one side counts as 0 answered.
+    """
+    shown, kept = {}, []
+    for municipality, rows in tables.items():
+        earlier = [t for t in (stored_table(r, int(municipality)) for r in released)
+                   if t is not None]
+        new = _answered(rows)
+        if any(_close(new, _answered(old), min_group_size) for old in earlier):
+            shown[municipality] = earlier[-1]
+            kept.append(int(municipality))
+        else:
+            shown[municipality] = rows
+    return shown, kept
+
+
+def _answered(rows: list[Row]) -> dict[tuple, int]:
+    return {(school_type, grade): answered for school_type, grade, _enrolled, answered in rows}
+
+
+def _close(new: dict[tuple, int], old: dict[tuple, int], min_group_size: int) -> bool:
+    return any(0 < abs(new.get(key, 0) - old.get(key, 0)) < min_group_size
+               for key in set(new) | set(old))

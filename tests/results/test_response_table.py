@@ -1,0 +1,151 @@
+"""The wave report's response table (Table 1) is the release's, not the live code states'.
+
+Noticed when attacking the reports (issue 12): Table 1 was counted from the classes'
+code states whenever the report was made. Two downloads of one release told how many
+pupils of which school type and grade had submitted since, and a re-release's table
+told how many came later, though every figure they changed was hidden.
+"""
+
+from __future__ import annotations
+
+import json
+from types import SimpleNamespace
+
+import pytest
+from flask_babel import force_locale
+from sqlalchemy import select
+
+from analysis.questionnaire import load
+from questionnaires import SHIPPED
+from survey_app.extensions import db
+from survey_app.models import AccessCode, Municipality, Response, Wave
+from survey_app.reports.content import wave_content
+from survey_app.reports.pdf import report_html, response_rows
+from survey_app.services import results
+from survey_app.services.results_response_table import tables_to_show
+
+
+def _late(ids, submitted: bool) -> None:
+    """The pupils' responses and codes as if they had (not yet) sent their answers."""
+    for response in db.session.scalars(select(Response).where(Response.id.in_(ids))):
+        response.status = "submitted" if submitted else "in_progress"
+        response.submitted_on = response.started_on if submitted else None
+        code = db.session.get(AccessCode, response.access_code_id)
+        code.state = "submitted" if submitted else "started"
+    db.session.flush()
+
+
+def _table(result_set, municipality_id: int) -> list[tuple]:
+    content = wave_content(db.session, result_set, db.session.get(Municipality, municipality_id),
+                           None)
+    return [(r.school_type, r.grade, r.enrolled, r.submitted)
+            for r in response_rows(db.session, content)]
+
+
+def _one_class(wave_id: int, count: int) -> list[int]:
+    rows = db.session.execute(select(Response.id, Response.class_id).where(
+        Response.wave_id == wave_id, Response.status == "submitted")
+        .order_by(Response.class_id, Response.id)).all()
+    first_class = rows[0][1]
+    return [rid for rid, cid in rows if cid == first_class][:count]
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_late_submits_after_a_release_do_not_change_its_table(app, demo):
+    questionnaire = load(SHIPPED)
+    with app.test_request_context():
+        wave = db.session.get(Wave, demo.wave_id)
+        late = _one_class(wave.id, 3)
+        _late(late, False)
+        first = results.compute_results(db.session, wave, questionnaire, min_group_size=10)
+        results.release_results(db.session, None, first)
+        db.session.commit()
+        before = _table(first, demo.municipality_id)
+        # the table counts the questionnaires the figures come from
+        assert sum(row[3] for row in before) == first.responses
+        _late(late, True)  # three pupils send their answers after the release
+        db.session.commit()
+        assert _table(first, demo.municipality_id) == before
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_a_re_release_keeps_the_table_while_a_row_moved_by_fewer_than_k(app, demo):
+    questionnaire = load(SHIPPED)
+    with app.test_request_context():
+        wave = db.session.get(Wave, demo.wave_id)
+        class_pupils = _one_class(wave.id, 40)
+        assert len(class_pupils) >= 14
+        late = class_pupils[:4]
+        _late(class_pupils[:14], False)
+        _late(class_pupils[4:14], True)
+        first = results.compute_results(db.session, wave, questionnaire, min_group_size=10)
+        results.release_results(db.session, None, first)
+        db.session.commit()
+        published = _table(first, demo.municipality_id)
+        _late(late, True)  # four pupils of one class come later
+        second = results.compute_results(db.session, wave, questionnaire, min_group_size=10)
+        results.release_results(db.session, None, second)
+        db.session.commit()
+        assert second.responses == first.responses + 4
+        assert _table(second, demo.municipality_id) == published
+        municipality = db.session.get(Municipality, demo.municipality_id)
+        notes = {}
+        for release in (first, second):
+            with force_locale("de"):
+                html = report_html(db.session, wave_content(db.session, release, municipality,
+                                                            None), "de")
+            notes[release.id] = "Tabelle 1 ist die einer früheren Freigabe" in html
+    assert notes == {first.id: False, second.id: True}
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_a_re_release_shows_a_late_class_of_k_or_more(app, demo):
+    questionnaire = load(SHIPPED)
+    with app.test_request_context():
+        wave = db.session.get(Wave, demo.wave_id)
+        late = _one_class(wave.id, 40)
+        assert len(late) >= 10
+        _late(late, False)
+        first = results.compute_results(db.session, wave, questionnaire, min_group_size=10)
+        results.release_results(db.session, None, first)
+        db.session.commit()
+        _late(late, True)
+        second = results.compute_results(db.session, wave, questionnaire, min_group_size=10)
+        results.release_results(db.session, None, second)
+        db.session.commit()
+        old, new = _table(first, demo.municipality_id), _table(second, demo.municipality_id)
+        assert sum(r[3] for r in new) - sum(r[3] for r in old) == len(late)
+        stored = json.loads(second.notes)["response_table"][str(demo.municipality_id)]
+        assert sum(row[3] for row in stored) == second.responses
+
+
+def _release(tables: dict) -> SimpleNamespace:
+    return SimpleNamespace(notes=json.dumps({"response_table": tables}))
+
+
+def test_tables_to_show_per_municipality_and_row():
+    first = _release({"1": [["gymnasium", 5, 60, 50], [None, 6, 30, 25]],
+                      "2": [["gymnasium", 5, 40, 30]]})
+    new = {"1": [["gymnasium", 5, 60, 53], [None, 6, 30, 25]],   # 3 more in one row: kept
+           "2": [["gymnasium", 5, 40, 42]]}                      # 12 more: shown
+    shown, kept = tables_to_show(new, [first], 10)
+    assert shown == {"1": first_tables(first)["1"], "2": new["2"]} and kept == [1]
+    # a row that is new (a grade that had no answers) counts from 0
+    assert tables_to_show({"2": [["gymnasium", 5, 40, 30], ["gymnasium", 6, 20, 2]]},
+                          [first], 10)[0]["2"] == [["gymnasium", 5, 40, 30]]
+    # a row whose pupils all withdrew counts to 0: 25 may be seen to go, 5 may not
+    assert tables_to_show({"1": [["gymnasium", 5, 60, 50]]}, [first], 10)[0]["1"] == \
+        [["gymnasium", 5, 60, 50]]
+    few = _release({"1": [["gymnasium", 5, 60, 50], [None, 6, 30, 5]]})
+    assert tables_to_show({"1": [["gymnasium", 5, 60, 50]]}, [few], 10)[0]["1"] == \
+        first_tables(few)["1"]
+    # compared with every earlier release; the latest one's table is kept
+    second = _release({"1": [["gymnasium", 5, 60, 65], [None, 6, 30, 25]]})
+    assert tables_to_show({"1": [["gymnasium", 5, 60, 55], [None, 6, 30, 25]]},
+                          [first, second], 10)[0]["1"] == first_tables(second)["1"]
+    # releases made before tables were kept are not compared
+    assert tables_to_show(new, [SimpleNamespace(notes="{}")], 10) == (new, [])
+
+
+def first_tables(release) -> dict:
+    return json.loads(release.notes)["response_table"]
