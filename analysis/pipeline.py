@@ -20,7 +20,8 @@ import pandas as pd
 from analysis.designs import build_design
 from analysis.disclosure import apply_disclosure_control, protect_release
 from analysis.estimation import compare_to_city
-from analysis.published import add_small_area_estimates, readjust_published
+from analysis.published import (add_small_area_estimates, readjust_published,
+                                withhold_comparisons)
 from analysis.questionnaire.model import Questionnaire
 from analysis.scoring import CATEGORY_ORDER
 
@@ -165,7 +166,7 @@ def analyse(data, questionnaire: Questionnaire, *, by: str | Sequence[str] = "di
         # the measures too: a group without a row is protected by its pupils with each measure
         columns = list(dict.fromkeys([*groupings, *means, *shares]))
         published = apply_disclosure_control(estimates, min_n=min_n, units=frame[columns], alike=alike)
-    published = readjust_published(published, adjust)
+    published = readjust_published(withhold_comparisons(published), adjust)
     if small_area:
         for column in groupings:
             published = add_small_area_estimates(published, column)

@@ -15,10 +15,50 @@ from analysis.estimation import adjust_pvalues
 from analysis.questionnaire.model import DONT_KNOW
 from analysis.small_area import fay_herriot
 
-__all__ = ["SMALL_AREA_COLUMNS", "add_small_area_estimates", "readjust_published"]
+__all__ = ["COMPARISON_COLUMNS", "SMALL_AREA_COLUMNS", "add_small_area_estimates",
+           "readjust_published", "withhold_comparisons"]
 
 #: Columns of the Fay-Herriot model, shown beside (never instead of) the direct estimate.
 SMALL_AREA_COLUMNS = ("sae_estimate", "sae_rmse", "sae_shrinkage")
+#: Columns of a group's comparison with the total of its table.
+COMPARISON_COLUMNS = ("diff_city", "p_value", "p_adjusted")
+
+
+def withhold_comparisons(published: pd.DataFrame, city_label: str = "all") -> pd.DataFrame:
+    """Empty every group's comparison with a total that is not published.
+
+    A shown group's difference from the city is its estimate minus the city's:
+    where disclosure control hid the city total (a complementary cell), the
+    published estimate minus the published difference gave it back exactly, and
+    the p-value nearly so (found by attacking a region wave, issue 12: the
+    hidden region total, and with it a small town's 6 pupils, came back from
+    the shown towns' differences). So where a table's total of a measure (and
+    category) is suppressed, the comparisons of every group of it are emptied:
+    ``diff_city``, ``p_value`` and ``p_adjusted``. Call it on the
+    disclosure-controlled table, before :func:`readjust_published`.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"group_var": "district", "group": ["a", "b", "all"],
+    ...     "measure": "x", "statistic": "mean", "estimate": [3.0, float("nan"), float("nan")],
+    ...     "diff_city": [0.2, float("nan"), float("nan")], "p_value": [0.04, float("nan"),
+    ...     float("nan")], "suppressed": [False, True, True]})
+    >>> withhold_comparisons(t)["diff_city"].tolist()
+    [nan, nan, nan]
+    """
+    out = published.copy()
+    columns = [c for c in COMPARISON_COLUMNS if c in out.columns]
+    if not columns or "suppressed" not in out.columns:
+        return out
+    keys = [c for c in ("wave", "group_var", "measure", "statistic", "category")
+            if c in out.columns]
+    labels = out[keys].astype(str)  # missing categories compare equal as "nan"
+    hidden = out["suppressed"].fillna(True).astype(bool) & (out["group"].astype(str) == city_label)
+    totals = set(map(tuple, labels[hidden.to_numpy()].to_numpy()))
+    if totals:
+        withheld = np.array([tuple(row) in totals for row in labels.to_numpy()], dtype=bool)
+        out.loc[withheld, columns] = np.nan
+    return out
 
 
 def add_small_area_estimates(estimates: pd.DataFrame, by: str = "district",

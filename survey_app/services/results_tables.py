@@ -26,7 +26,8 @@ import pandas as pd
 
 from analysis.disclosure import apply_disclosure_control
 from analysis.estimation import compare_to_city
-from analysis.published import add_small_area_estimates, readjust_published
+from analysis.published import (add_small_area_estimates, readjust_published,
+                                withhold_comparisons)
 from analysis.pipeline import measures
 from analysis.questionnaire import DONT_KNOW, Questionnaire
 
@@ -133,7 +134,7 @@ def protect(tables: Sequence[WaveTable], pupils: pd.DataFrame, questionnaire: Qu
         part.index = table.estimates.index
         part["group_var"] = table.estimates["group_var"]
         part["group"] = table.estimates["group"]
-        part = readjust_published(part, "holm")
+        part = readjust_published(withhold_comparisons(part), "holm")
         if table.group_var == "district":
             part = add_small_area_estimates(part, "district")
         out.append(_no_variance(part))

@@ -166,3 +166,28 @@ def test_no_hidden_group_is_solved_when_several_groupings_are_published(question
     for by in groupings:
         truth = compare_to_city(scored, measures=means, by=by, cluster="school")
         assert recovered(published, truth, by) == [], by
+
+
+def test_no_comparison_with_a_hidden_total_is_published():
+    """Found by attacking a region wave (issue 12): a shown group's estimate minus its
+    difference from a hidden total gave the total back."""
+    from analysis.published import withhold_comparisons
+
+    nan = float("nan")
+    table = pd.DataFrame({
+        "wave": ["2026"] * 6 + ["2027"] * 3,
+        "group_var": "district",
+        "group": ["a", "b", "all", "a", "b", "all", "a", "b", "all"],
+        "measure": ["x"] * 3 + ["c=low"] * 3 + ["x"] * 3,
+        "statistic": ["mean"] * 3 + ["share"] * 3 + ["mean"] * 3,
+        "estimate": [3.0, nan, nan, 0.2, 0.3, 0.25, 3.1, 3.2, 3.15],
+        "diff_city": [0.2, nan, nan, -0.05, 0.05, nan, -0.05, 0.05, nan],
+        "p_value": [0.04, nan, nan, 0.3, 0.3, nan, 0.5, 0.5, nan],
+        "p_adjusted": [0.04, nan, nan, 0.6, 0.6, nan, 1.0, 1.0, nan],
+        "suppressed": [False, True, True, False, False, False, False, False, False]})
+    out = withhold_comparisons(table)
+    # the hidden total of x in 2026: its shown group keeps its estimate, not its comparison
+    assert out.loc[0, "estimate"] == 3.0
+    assert out.loc[0, ["diff_city", "p_value", "p_adjusted"]].isna().all()
+    # the shown totals (another measure, another wave) keep every comparison
+    pd.testing.assert_frame_equal(out.iloc[3:], table.iloc[3:])
