@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 
 from babel import Locale, UnknownLocaleError
 from flask_babel import gettext as _
+from sqlalchemy.orm import Session
 
-from survey_app.services.results_reliability import stored_reliability
+from survey_app.services.results_reliability import shown_wave_totals, stored_reliability
 
 
 @dataclass
@@ -49,15 +50,19 @@ def _text(texts, lang: str) -> str:
     return (texts.get(lang) or texts.get("de") or "") if texts else ""
 
 
-def scale_appendix(result_set, questionnaire, lang: str) -> list[ScaleAppendix]:
+def scale_appendix(session: Session, result_set, questionnaire, lang: str
+                   ) -> list[ScaleAppendix]:
     """Every scale of the definition with its items and its stored reliability.
 
     ``result_set`` None: the items only (a region report whose municipalities
-    answered in separate waves has no one reliability to show).
+    answered in separate waves has no one reliability to show). The whole
+    wave's n is the published wave total's, and empty where that is hidden
+    (:func:`survey_app.services.results_reliability.shown_wave_totals`).
     """
     if questionnaire is None:
         return []
     stored = {s.scale: s for s in stored_reliability(result_set)} if result_set else {}
+    totals = shown_wave_totals(session, result_set) if result_set else {}
     out = []
     for scale in questionnaire.scales:
         entry = ScaleAppendix(scale.id, _text(scale.label, lang) or scale.id)
@@ -67,7 +72,8 @@ def scale_appendix(result_set, questionnaire, lang: str) -> list[ScaleAppendix]:
                                                                            False))))
         for group in stored[scale.id].groups if scale.id in stored else []:
             name = _("all pupils") if group.group == "all" else language_name(group.group, lang)
-            entry.reliability.append(ReliabilityRow(name, group.n, group.alpha, group.omega,
+            n = totals.get(scale.id) if group.group == "all" else None
+            entry.reliability.append(ReliabilityRow(name, n, group.alpha, group.omega,
                                                     group.note))
         out.append(entry)
     return out

@@ -63,28 +63,36 @@ class ResponseRow:
 def response_rows(session: Session, content: WaveContent) -> list[ResponseRow]:
     """Enrolled and answered by school type and grade, for the municipality's schools, as
     kept with the release (:mod:`survey_app.services.results_response_table`), with the
-    rows that must not be shown marked (:func:`hide_small_rows`)."""
-    stored = response_table.stored_table(content.result_set, content.municipality.id)
-    if stored is not None:
-        rows = [ResponseRow(*row) for row in stored]
-    else:
-        rows = _live_rows(session, content)
-    hide_small_rows(rows, content.result_set.min_group_size)
-    return rows
+    rows that must not be shown marked (:func:`hide_small_rows`).
+
+    The rows are hidden together with those of the wave's other municipalities: the
+    report of a region wave says how many questionnaires the whole region had, and
+    that minus one town's complete table was the other towns' count (found by
+    attacking a region wave, issue 12: a neighbouring town's 6 pupils).
+    """
+    stored = response_table.stored_tables(content.result_set)
+    tables = {municipality: [ResponseRow(*row) for row in rows]
+              for municipality, rows in stored.items()} if stored is not None \
+        else _live_tables(session, content.wave.id)
+    hide_small_rows([row for rows in tables.values() for row in rows],
+                    content.result_set.min_group_size)
+    return tables.get(str(content.municipality.id), [])
 
 
-def _live_rows(session: Session, content: WaveContent) -> list[ResponseRow]:
-    """Counted from the classes' code states now: result sets computed before the table
-    was kept with them."""
-    school_ids = set(session.scalars(select(School.id).where(
-        School.municipality_id == content.municipality.id)))
+def _live_tables(session: Session, wave_id: int) -> dict[str, list[ResponseRow]]:
+    """Counted from the classes' code states now, per municipality of the schools: result
+    sets computed before the table was kept with them."""
+    homes = dict(session.execute(select(School.id, School.municipality_id)).all())
     grouped: dict[tuple, ResponseRow] = {}
-    for row in monitoring.class_rows(session, content.wave.id, school_ids):
-        key = (row.school_type or "", row.grade)
+    for row in monitoring.class_rows(session, wave_id):
+        key = (str(homes[row.school_id]), row.school_type or "", row.grade)
         found = grouped.setdefault(key, ResponseRow(row.school_type, row.grade, 0, 0))
         found.enrolled += row.enrolled
         found.submitted += row.submitted
-    return [grouped[k] for k in sorted(grouped)]
+    tables: dict[str, list[ResponseRow]] = {}
+    for key in sorted(grouped):
+        tables.setdefault(key[0], []).append(grouped[key])
+    return tables
 
 
 def hide_small_rows(rows: list[ResponseRow], threshold: int) -> None:
@@ -161,10 +169,11 @@ def report_parts(session: Session, content: WaveContent, lang: str, *, trends: b
         c=content, rs=content.result_set, lang=lang, sections=sections, indices=indices,
         index_findings=index_findings,
         responses=response_rows(session, content) if responses else None,
-        responses_kept=response_table.kept_earlier(content.result_set, content.municipality.id),
+        responses_kept=response_table.kept_earlier(content.result_set),
         trends=wave_trends(session, content, lang, current_app.config.get("QUESTIONNAIRE_DIRS"))
         if trends else [],
-        appendix_scales=scale_appendix(content.result_set, content.questionnaire, lang),
+        appendix_scales=scale_appendix(session, content.result_set, content.questionnaire,
+                                       lang),
         threshold=content.result_set.min_group_size, chart_css=chart_css())
 
 

@@ -122,7 +122,7 @@ def region_html(session: Session, region: Region, version: tuple[str, str], lang
             version=version, areas=_areas(comparison, questionnaire, lang), towns=towns,
             rs=first, answers=sum(r.shown_responses for r in result_sets.values()),
             threshold=max(r.min_group_size for r in result_sets.values()),
-            appendix_scales=scale_appendix(first if len(result_sets) == 1 else None,
+            appendix_scales=scale_appendix(session, first if len(result_sets) == 1 else None,
                                            questionnaire, lang),
             separate_waves=len(result_sets) > 1, chart_css=chart_css())
 

@@ -164,7 +164,7 @@ def compute_results(session: Session, wave: Wave, questionnaire: Questionnaire, 
         session, wave.id, frame["response_key"].astype(int), [m.id for m in municipalities]),
         released, min_group_size)
     if kept:
-        notes["response_table_kept"] = kept
+        notes["response_table_kept"] = True
     weighting = "enrolment" if weighted else "none"
     # Schools (for their coordinators) and a region wave's municipality and region totals,
     # all protected together with the districts: they are released together.

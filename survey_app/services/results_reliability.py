@@ -9,7 +9,9 @@ its figures.
 Privacy: a language with fewer pupils answering a scale than the threshold is
 left out entirely. Only the whole wave's number of pupils is kept: the
 number of one language is not, because the whole minus the shown languages
-would count the pupils of a hidden one.
+would count the pupils of a hidden one. The whole wave's number is the wave
+total's of the stored results, and is shown only where that total is
+(:func:`shown_wave_totals`).
 """
 
 from __future__ import annotations
@@ -19,8 +21,11 @@ import math
 from dataclasses import dataclass, field
 
 import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from analysis import scale_reliability
+from survey_app.models import ResultEstimate
 
 
 @dataclass(frozen=True)
@@ -117,3 +122,26 @@ def stored_reliability(result_set) -> list[ScaleReliability]:
         if scale.groups:
             out.append(scale)
     return out
+
+
+def shown_wave_totals(session: Session, result_set) -> dict[str, int]:
+    """Each scale's number of pupils in the whole wave, where the results show it.
+
+    The appendix printed each scale's n over the whole wave; in a region wave
+    that is the region total, which disclosure control may hide (found by
+    attacking a region wave, issue 12: the appendix's n minus the shown towns'
+    gave a small town's 6 pupils per scale). So a scale's n is shown only as
+    its published wave total: the municipality's total of a municipality's
+    wave, the region's of a region wave; a hidden total is left out.
+    """
+    wave = result_set.wave
+    if wave.municipality_id is not None:
+        where = (ResultEstimate.group_var == "district",
+                 ResultEstimate.municipality_id == wave.municipality_id)
+    else:
+        where = (ResultEstimate.group_var == "municipality",
+                 ResultEstimate.municipality_id.is_(None))
+    rows = session.execute(select(ResultEstimate.measure, ResultEstimate.n).where(
+        ResultEstimate.result_set_id == result_set.id, ResultEstimate.group_key == "all",
+        ResultEstimate.statistic == "mean", ResultEstimate.suppressed.is_(False), *where))
+    return {measure: n for measure, n in rows if n is not None}

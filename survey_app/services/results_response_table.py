@@ -12,11 +12,11 @@ grade, enrolled, answered).
 
 A later release of a wave counts its table anew. Where a row's answered count
 differs from an earlier release's by 1 to K-1, the new table would tell how many
-pupils of that school type and grade came or went; then the municipality's table
-of the latest release is kept whole (``response_table_kept`` lists those
-municipalities, and the report says so) (as the headline count is kept by
-:func:`survey_app.services.results.responses_to_show`). Rows of fewer than K are
-hidden when the table is shown (``survey_app.reports.pdf.hide_small_rows``).
+pupils of that school type and grade came or went; then the tables of the latest
+release are kept whole (``response_table_kept``; the report says so), as the
+headline count is kept by :func:`survey_app.services.results.responses_to_show`.
+Rows of fewer than K are hidden when the table is shown, together with the other
+municipalities' rows (``survey_app.reports.pdf.response_rows``).
 """
 
 from __future__ import annotations
@@ -68,45 +68,43 @@ def count_tables(session: Session, wave_id: int, response_keys: Iterable[int],
     return tables
 
 
-def stored_table(result_set: ResultSet, municipality_id: int) -> list[Row] | None:
-    """The result set's table for the municipality, or ``None`` for a result set
-    computed before tables were kept (the report then counts the live code states)."""
+def stored_tables(result_set: ResultSet) -> dict[str, list[Row]] | None:
+    """Every municipality's table of the result set (by id as text), or ``None`` for a
+    result set computed before tables were kept (the report then counts the live code
+    states)."""
     tables = json.loads(result_set.notes or "{}").get("response_table")
     if tables is None:
         return None
-    return [list(row) for row in tables.get(str(municipality_id), [])]
+    return {municipality: [list(row) for row in rows] for municipality, rows in tables.items()}
 
 
-def kept_earlier(result_set: ResultSet, municipality_id: int) -> bool:
-    """Whether the result set shows the municipality's table of an earlier release."""
-    return municipality_id in json.loads(result_set.notes or "{}").get(
-        "response_table_kept", [])
+def kept_earlier(result_set: ResultSet) -> bool:
+    """Whether the result set shows the tables of an earlier release."""
+    return bool(json.loads(result_set.notes or "{}").get("response_table_kept"))
 
 
 def tables_to_show(tables: dict[str, list[Row]], released: list[ResultSet],
-                   min_group_size: int) -> tuple[dict[str, list[Row]], list[int]]:
-    """``tables``, with a municipality's table replaced by the latest release's where a
-    row's answered count differs from an earlier release's by 1 to K-1, and the ids
-    of the municipalities whose table was replaced.
+                   min_group_size: int) -> tuple[dict[str, list[Row]], bool]:
+    """``tables``, or the latest release's where a row's answered count differs from an
+    earlier release's by 1 to K-1, and whether they were replaced.
 
     ``released``: the wave's earlier releases, oldest first. Rows are matched by
-    school type and grade; a row missing on one side counts as 0 answered.
+    municipality, school type and grade; a row missing on one side counts as 0
+    answered. The tables of all municipalities are kept together: the report
+    says the whole wave's count, and that minus the tables would otherwise be
+    the few pupils of a municipality whose table alone was kept.
     """
-    shown, kept = {}, []
-    for municipality, rows in tables.items():
-        earlier = [t for t in (stored_table(r, int(municipality)) for r in released)
-                   if t is not None]
-        new = _answered(rows)
-        if any(_close(new, _answered(old), min_group_size) for old in earlier):
-            shown[municipality] = earlier[-1]
-            kept.append(int(municipality))
-        else:
-            shown[municipality] = rows
-    return shown, kept
+    earlier = [t for t in (stored_tables(r) for r in released) if t is not None]
+    new = _answered(tables)
+    if any(_close(new, _answered(old), min_group_size) for old in earlier):
+        return earlier[-1], True
+    return tables, False
 
 
-def _answered(rows: list[Row]) -> dict[tuple, int]:
-    return {(school_type, grade): answered for school_type, grade, _enrolled, answered in rows}
+def _answered(tables: dict[str, list[Row]]) -> dict[tuple, int]:
+    return {(municipality, school_type, grade): answered
+            for municipality, rows in tables.items()
+            for school_type, grade, _enrolled, answered in rows}
 
 
 def _close(new: dict[tuple, int], old: dict[tuple, int], min_group_size: int) -> bool:

@@ -123,29 +123,30 @@ def _release(tables: dict) -> SimpleNamespace:
     return SimpleNamespace(notes=json.dumps({"response_table": tables}))
 
 
-def test_tables_to_show_per_municipality_and_row():
+def test_tables_to_show_keeps_every_municipality_while_a_row_moved_by_fewer_than_k():
     first = _release({"1": [["gymnasium", 5, 60, 50], [None, 6, 30, 25]],
                       "2": [["gymnasium", 5, 40, 30]]})
-    new = {"1": [["gymnasium", 5, 60, 53], [None, 6, 30, 25]],   # 3 more in one row: kept
-           "2": [["gymnasium", 5, 40, 42]]}                      # 12 more: shown
-    shown, kept = tables_to_show(new, [first], 10)
-    assert shown == {"1": first_tables(first)["1"], "2": new["2"]} and kept == [1]
+    old = json.loads(first.notes)["response_table"]
+    # 12 more in town 2 could be shown, but 3 more in town 1 not: both are kept, or the
+    # wave's count minus the tables would be town 1's 3
+    new = {"1": [["gymnasium", 5, 60, 53], [None, 6, 30, 25]],
+           "2": [["gymnasium", 5, 40, 42]]}
+    assert tables_to_show(new, [first], 10) == (old, True)
+    later = {"1": [["gymnasium", 5, 60, 62], [None, 6, 30, 25]],
+             "2": [["gymnasium", 5, 40, 42]]}
+    assert tables_to_show(later, [first], 10) == (later, False)
     # a row that is new (a grade that had no answers) counts from 0
-    assert tables_to_show({"2": [["gymnasium", 5, 40, 30], ["gymnasium", 6, 20, 2]]},
-                          [first], 10)[0]["2"] == [["gymnasium", 5, 40, 30]]
+    assert tables_to_show({**old, "2": [["gymnasium", 5, 40, 30], ["gymnasium", 6, 20, 2]]},
+                          [first], 10)[1]
     # a row whose pupils all withdrew counts to 0: 25 may be seen to go, 5 may not
-    assert tables_to_show({"1": [["gymnasium", 5, 60, 50]]}, [first], 10)[0]["1"] == \
-        [["gymnasium", 5, 60, 50]]
-    few = _release({"1": [["gymnasium", 5, 60, 50], [None, 6, 30, 5]]})
-    assert tables_to_show({"1": [["gymnasium", 5, 60, 50]]}, [few], 10)[0]["1"] == \
-        first_tables(few)["1"]
-    # compared with every earlier release; the latest one's table is kept
-    second = _release({"1": [["gymnasium", 5, 60, 65], [None, 6, 30, 25]]})
-    assert tables_to_show({"1": [["gymnasium", 5, 60, 55], [None, 6, 30, 25]]},
-                          [first, second], 10)[0]["1"] == first_tables(second)["1"]
+    gone = {**old, "1": [["gymnasium", 5, 60, 50]]}
+    assert tables_to_show(gone, [first], 10) == (gone, False)
+    few = _release({**old, "1": [["gymnasium", 5, 60, 50], [None, 6, 30, 5]]})
+    assert tables_to_show(gone, [few], 10)[1]
+    # compared with every earlier release; the latest one's tables are kept
+    second = _release({**old, "1": [["gymnasium", 5, 60, 65], [None, 6, 30, 25]]})
+    shown, kept = tables_to_show({**old, "1": [["gymnasium", 5, 60, 55], [None, 6, 30, 25]]},
+                                 [first, second], 10)
+    assert kept and shown == json.loads(second.notes)["response_table"]
     # releases made before tables were kept are not compared
-    assert tables_to_show(new, [SimpleNamespace(notes="{}")], 10) == (new, [])
-
-
-def first_tables(release) -> dict:
-    return json.loads(release.notes)["response_table"]
+    assert tables_to_show(new, [SimpleNamespace(notes="{}")], 10) == (new, False)
