@@ -15,10 +15,11 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from analysis.questionnaire import Questionnaire
 from survey_app.models import Municipality, Region, Response, Wave
 from survey_app.services import audit
 from survey_app.services.errors import InvalidInput
-from survey_app.services.questionnaires import available, problems
+from survey_app.services.questionnaires import available, check, definition_files, problems
 from survey_app.services.wave_states import date_problem
 
 
@@ -27,17 +28,40 @@ def questionnaire_key(questionnaire) -> str:
     return f"{questionnaire.id}@{questionnaire.version}"
 
 
+def _by_key(extra_dirs: str | None) -> dict[str, list[tuple[Path, Questionnaire]]]:
+    """The valid definitions with their files by ``id@version``, in the folders' order."""
+    found: dict[str, list] = {}
+    for path in definition_files(extra_dirs):
+        questionnaire = check(path)
+        if isinstance(questionnaire, Questionnaire):
+            found.setdefault(questionnaire_key(questionnaire), []).append((path, questionnaire))
+    return found
+
+
 def questionnaire_choices(extra_dirs: str | None) -> list[tuple[str, str]]:
-    """``(id@version, label)`` of every definition that validates."""
-    return [(questionnaire_key(q), f"{q.id} {q.version}") for q in available(extra_dirs)]
+    """``(id@version, label)`` of every definition that validates, once each.
+
+    The same file in two folders (the shipped one and a city's copy) is one
+    choice; two different files with one id and version are none (listed by
+    :func:`invalid_questionnaires`), as a wave could not say which it means.
+    """
+    return [(key, f"{found[0][1].id} {found[0][1].version}") for key, found in
+            _by_key(extra_dirs).items() if len({q.content_hash for _path, q in found}) == 1]
 
 
 def invalid_questionnaires(extra_dirs: str | None) -> list[str]:
-    """``file:line: message`` (file name only) of every definition file that does not validate.
+    """``file:line: message`` (file name only) of every definition file that does not validate,
+    and the files that define one id and version differently.
 
     Such files cannot be chosen for a wave; the page lists why.
     """
-    return [f"{Path(p.file).name}:{p.line}: {p.message}" for p in problems(extra_dirs)]
+    listed = [f"{Path(p.file).name}:{p.line}: {p.message}" for p in problems(extra_dirs)]
+    for key, found in _by_key(extra_dirs).items():
+        if len({q.content_hash for _path, q in found}) > 1:
+            names = ", ".join(sorted(path.name for path, _q in found))
+            listed.append(_("%(files)s: two different files define %(key)s; remove or "
+                            "renumber one of them.", files=names, key=key))
+    return listed
 
 
 def resolve_questionnaire(key: str, extra_dirs: str | None):

@@ -144,10 +144,23 @@ def test_two_files_with_the_same_key_and_different_content_are_refused(app, admi
     (tmp_path / "copy.yaml").write_text(copy, encoding="utf-8")
     app.config["QUESTIONNAIRE_DIRS"] = f"{FILES}:{tmp_path}"
     before = count(app, Wave)
-    result = post(admin, "/admin/waves/new", **wave_data())
-    assert result.status_code == 422 and "Two different files define small_example@1.0" \
-        in result.text
+    result = post(admin, "/admin/waves/new", **wave_data())  # a form posted before the copy
+    assert result.status_code == 422
     assert count(app, Wave) == before
+    # the form offers neither and says which files to fix (noticed in the attack, issue 12)
+    for page in (result.text, admin.get("/admin/waves/new").text):
+        assert 'value="small_example@1.0"' not in page
+        assert "copy.yaml, small.yaml: two different files define small_example@1.0" in page
+        assert str(tmp_path) not in page
+
+
+def test_the_same_file_in_two_folders_is_one_choice(app, admin, world, tmp_path):
+    (tmp_path / "small.yaml").write_bytes((FILES / "small.yaml").read_bytes())
+    app.config["QUESTIONNAIRE_DIRS"] = f"{FILES}:{tmp_path}"
+    page = admin.get("/admin/waves/new").text
+    assert page.count('<option value="small_example@1.0">') == 1
+    assert "two different files" not in page
+    assert post(admin, "/admin/waves/new", **wave_data()).status_code == 302
 
 
 def test_accounts_are_created_and_changed(app, admin, world):
