@@ -104,10 +104,10 @@ class NumberAnswerField(AnswerField):
         self.mistake = None
         if self.data is None:
             return
-        self.typed = self.data
+        self.typed = self.data[:MAX_NUMBER_CHARS]  # shown again: never more than the box holds
+        if len(self.data) > MAX_NUMBER_CHARS:  # longer than the box's maxlength lets one type
+            self._fail(self.range_message())
         raw = "".join(_ascii_digit(ch) for ch in self.data.strip()).replace(" ", "")
-        if len(self.data) > MAX_NUMBER_CHARS:
-            raise ValidationError(_l("Please enter a whole number."))  # longer than maxlength
         match = _NUMBER.match(raw)
         fraction = (match.group(3) or "").rstrip("0") if match else ""
         if match and fraction and not self.decimals:
