@@ -14,16 +14,14 @@ from dataclasses import dataclass, field
 
 from flask import current_app, render_template
 from flask_babel import force_locale
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from analysis.targeting import measure_directions, worse_than_city
-from survey_app.models import School
 from survey_app.reports.appendix import scale_appendix
 from survey_app.reports.chart_style import chart_css
 from survey_app.reports.content import AREAS, WaveContent
+from survey_app.reports.responses import response_rows
 from survey_app.reports.trends import wave_trends
-from survey_app.services import monitoring
 from survey_app.services import results_response_table as response_table
 from survey_app.services.overview import ALPHA, build_overview
 
@@ -43,74 +41,6 @@ class AreaSection:
     title: str
     overviews: list = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
-
-
-@dataclass
-class ResponseRow:
-    school_type: str | None
-    grade: int
-    enrolled: int
-    submitted: int
-    hidden: bool = False
-
-    def rate(self, threshold: int) -> float | None:
-        """The response rate, or ``None`` where the row is hidden (:func:`hide_small_rows`)."""
-        if self.hidden or self.submitted < threshold or self.enrolled < threshold:
-            return None
-        return self.submitted / self.enrolled
-
-
-def response_rows(session: Session, content: WaveContent) -> list[ResponseRow]:
-    """Enrolled and answered by school type and grade, for the municipality's schools, as
-    kept with the release (:mod:`survey_app.services.results_response_table`), with the
-    rows that must not be shown marked (:func:`hide_small_rows`).
-
-    The rows are hidden together with those of the wave's other municipalities: the
-    report of a region wave says how many questionnaires the whole region had, and
-    that minus one town's complete table was the other towns' count (found by
-    attacking a region wave, issue 12: a neighbouring town's 6 pupils).
-    """
-    stored = response_table.stored_tables(content.result_set)
-    tables = {municipality: [ResponseRow(*row) for row in rows]
-              for municipality, rows in stored.items()} if stored is not None \
-        else _live_tables(session, content.wave.id)
-    hide_small_rows([row for rows in tables.values() for row in rows],
-                    content.result_set.min_group_size)
-    return tables.get(str(content.municipality.id), [])
-
-
-def _live_tables(session: Session, wave_id: int) -> dict[str, list[ResponseRow]]:
-    """Counted from the classes' code states now, per municipality of the schools: result
-    sets computed before the table was kept with them."""
-    homes = dict(session.execute(select(School.id, School.municipality_id)).all())
-    grouped: dict[tuple, ResponseRow] = {}
-    for row in monitoring.class_rows(session, wave_id):
-        key = (str(homes[row.school_id]), row.school_type or "", row.grade)
-        found = grouped.setdefault(key, ResponseRow(row.school_type, row.grade, 0, 0))
-        found.enrolled += row.enrolled
-        found.submitted += row.submitted
-    tables: dict[str, list[ResponseRow]] = {}
-    for key in sorted(grouped):
-        tables.setdefault(key[0], []).append(grouped[key])
-    return tables
-
-
-def hide_small_rows(rows: list[ResponseRow], threshold: int) -> None:
-    """Mark the rows of fewer than ``threshold`` pupils, and as many more as protect them.
-
-    The report prints how many questionnaires were analysed, and the rows add
-    up to it: one hidden row would be that total minus the shown ones (found
-    by attacking the report, issue 12). So while the hidden rows together hold
-    between 1 and ``threshold - 1`` answers, the smallest shown row is hidden
-    too; then only a sum of at least ``threshold`` pupils can be worked out.
-    """
-    for row in rows:
-        row.hidden = row.submitted < threshold or row.enrolled < threshold
-    while 0 < sum(row.submitted for row in rows if row.hidden) < threshold:
-        shown = [row for row in rows if not row.hidden]
-        if not shown:
-            return
-        min(shown, key=lambda row: (row.submitted, row.enrolled)).hidden = True
 
 
 def _findings(content: WaveContent, measure_ids: list[str], labels: dict[str, str]

@@ -16,7 +16,7 @@ pupils of that school type and grade came or went; then the tables of the latest
 release are kept whole (``response_table_kept``; the report says so), as the
 headline count is kept by :func:`survey_app.services.results.responses_to_show`.
 Rows of fewer than K are hidden when the table is shown, together with the other
-municipalities' rows (``survey_app.reports.pdf.response_rows``).
+municipalities' rows (:mod:`survey_app.reports.responses`).
 """
 
 from __future__ import annotations

@@ -116,7 +116,8 @@ def test_response_table_shows_no_count_of_a_small_group(app, stored):
     from survey_app.extensions import db
     from survey_app.models import Municipality, ResultEstimate, ResultSet
     from survey_app.reports.content import wave_content
-    from survey_app.reports.pdf import report_html, response_rows
+    from survey_app.reports.pdf import report_html
+    from survey_app.reports.responses import response_rows
     from sqlalchemy import select
 
     with app.test_request_context():
@@ -149,7 +150,7 @@ def test_response_table_shows_no_count_of_a_small_group(app, stored):
 def test_no_hidden_row_of_the_response_table_is_the_total_minus_the_shown_ones(answered, hidden):
     """Found by attacking the report (issue 12): it prints how many questionnaires were
     analysed, and one hidden row was that total minus the shown rows."""
-    from survey_app.reports.pdf import ResponseRow, hide_small_rows
+    from survey_app.reports.responses import ResponseRow, hide_small_rows
 
     rows = [ResponseRow("gymnasium", 5 + i, max(n, 10) + 5, n) for i, n in enumerate(answered)]
     hide_small_rows(rows, 10)

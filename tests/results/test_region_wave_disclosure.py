@@ -29,7 +29,8 @@ from survey_app.extensions import db
 from survey_app.models import (District, Municipality, ResultEstimate, ResultSet, School,
                                SchoolClass, Wave)
 from survey_app.reports.content import wave_content
-from survey_app.reports.pdf import report_html, response_rows
+from survey_app.reports.pdf import report_html
+from survey_app.reports.responses import response_rows
 from survey_app.services import results
 
 K = 10

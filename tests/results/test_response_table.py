@@ -13,14 +13,16 @@ from types import SimpleNamespace
 
 import pytest
 from flask_babel import force_locale
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from analysis.questionnaire import load
 from questionnaires import SHIPPED
 from survey_app.extensions import db
-from survey_app.models import AccessCode, Municipality, Response, Wave
+from survey_app.models import (AccessCode, District, Municipality, Response, School,
+                               SchoolClass, Wave)
 from survey_app.reports.content import wave_content
-from survey_app.reports.pdf import report_html, response_rows
+from survey_app.reports.pdf import report_html
+from survey_app.reports.responses import response_rows
 from survey_app.services import results
 from survey_app.services.results_response_table import tables_to_show
 
@@ -150,3 +152,54 @@ def test_tables_to_show_keeps_every_municipality_while_a_row_moved_by_fewer_than
     assert kept and shown == json.loads(second.notes)["response_table"]
     # releases made before tables were kept are not compared
     assert tables_to_show(new, [SimpleNamespace(notes="{}")], 10) == (new, False)
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_a_school_types_hidden_rows_are_not_its_schools_pupils_minus_the_shown_ones(app, demo):
+    """Found by attacking the reports (issue 12): the city's one Realschule got a sixth
+    grade of 7 answering pupils. Table 1 hid that row and, for the report's total, a
+    Sekundarschule row; but the coordinators' school results show each school's number,
+    and the Realschule's number minus its shown rows was 7."""
+    import datetime as dt
+
+    from analysis.simulation import simulate_city
+    from survey_app.demo.responses import _store
+    from survey_app.reports.responses import ResponseRow, hide_small_rows
+
+    questionnaire = load(SHIPPED)
+    with app.test_request_context():
+        wave = db.session.get(Wave, demo.wave_id)
+        school = db.session.scalar(select(School).where(School.name == "Realschule Ostfeld"))
+        assert db.session.scalars(select(School).where(
+            School.school_type == school.school_type)).all() == [school]
+        school_class = SchoolClass(wave_id=wave.id, school_id=school.id, name="6z", grade=6,
+                                   enrolled=10)
+        district = db.session.scalar(select(District).where(
+            District.municipality_id == demo.municipality_id).order_by(District.code))
+        db.session.add(school_class)
+        db.session.flush()
+        answers = simulate_city(questionnaire, 30, districts=1, schools=1, seed=55,
+                                city_seed=55).responses
+        district_item = questionnaire.item_by_role("district").code
+        for _, row in answers.head(7).iterrows():
+            row = row.copy()
+            row[district_item] = "01"
+            _store(db.session, wave, school_class, questionnaire, row,
+                   {"01": str(district.id)}, dt.date.today())
+        released = results.compute_results(db.session, wave, questionnaire, min_group_size=10)
+        results.release_results(db.session, None, released)
+        db.session.commit()
+        rows = response_rows(db.session, wave_content(
+            db.session, released, db.session.get(Municipality, demo.municipality_id), None))
+        pupils_of_type = db.session.scalar(select(func.count(Response.id)).join(
+            SchoolClass, SchoolClass.id == Response.class_id).where(
+            SchoolClass.school_id == school.id, Response.status == "submitted"))
+    ours = [r for r in rows if r.school_type == school.school_type]
+    assert any(r.hidden and r.grade == 6 and r.submitted == 7 for r in ours)
+    worked_out = pupils_of_type - sum(r.submitted for r in ours if not r.hidden)
+    assert worked_out >= 10
+    # each school type's and each municipality's hidden rows hold 0 or at least K
+    small = [ResponseRow("a", 5, 20, 7), ResponseRow("a", 6, 40, 30),
+             ResponseRow("b", 5, 40, 12), ResponseRow("b", 6, 40, 11)]
+    hide_small_rows(small, 10, parts=[small[:2], small[2:]])
+    assert [r.hidden for r in small] == [True, True, False, False]
