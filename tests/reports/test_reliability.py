@@ -103,8 +103,8 @@ def test_a_region_of_separate_waves_prints_no_one_waves_reliability(app, stored)
     with app.app_context():
         result_set = db.session.scalar(select(ResultSet).where(
             ResultSet.wave_id == stored.wave_id, ResultSet.state == "released"))
-        measured = scale_appendix(result_set, questionnaire, "en")
-        items_only = scale_appendix(None, questionnaire, "en")
+        measured = scale_appendix(db.session, result_set, questionnaire, "en")
+        items_only = scale_appendix(db.session, None, questionnaire, "en")
         assert any(s.reliability for s in measured)
         assert [s.items for s in items_only] == [s.items for s in measured]
         assert not any(s.reliability for s in items_only)
