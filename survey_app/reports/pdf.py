@@ -116,7 +116,26 @@ def html_to_pdf(html: str) -> bytes:
     """
     from weasyprint import HTML
 
-    return HTML(string=html, base_url=None).write_pdf(pdf_variant="pdf/ua-1")
+    return HTML(string=html, base_url=None, url_fetcher=_no_fetching()).write_pdf(
+        pdf_variant="pdf/ua-1")
+
+
+def _no_fetching():
+    """WeasyPrint's fetcher for the resources a report names: none is fetched.
+
+    Reports are self-contained, and names typed by staff are escaped; should markup
+    ever reach a report, it must not read a server file into the PDF or make the
+    server fetch an address (WeasyPrint's default fetcher does both: found by
+    attacking the reports, issue 12). Newer WeasyPrint releases take a
+    ``URLFetcher`` allowing no protocol; earlier releases a function.
+    """
+    try:
+        from weasyprint import URLFetcher
+    except ImportError:
+        def refuse(url: str, *args, **kwargs):
+            raise ValueError(f"reports fetch no resources ({url[:60]})")
+        return refuse
+    return URLFetcher(allowed_protocols=())
 
 
 def wave_report_pdf(session: Session, content: WaveContent, lang: str) -> bytes:
