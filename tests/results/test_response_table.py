@@ -44,6 +44,14 @@ def _table(result_set, municipality_id: int) -> list[tuple]:
             for r in response_rows(db.session, content)]
 
 
+def _release_now(wave):
+    """Compute the wave's results at K = 10 and release them."""
+    released = results.compute_results(db.session, wave, load(SHIPPED), min_group_size=10)
+    results.release_results(db.session, None, released)
+    db.session.commit()
+    return released
+
+
 def _one_class(wave_id: int, count: int) -> list[int]:
     rows = db.session.execute(select(Response.id, Response.class_id).where(
         Response.wave_id == wave_id, Response.status == "submitted")
@@ -54,14 +62,11 @@ def _one_class(wave_id: int, count: int) -> list[int]:
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 def test_late_submits_after_a_release_do_not_change_its_table(app, demo):
-    questionnaire = load(SHIPPED)
     with app.test_request_context():
         wave = db.session.get(Wave, demo.wave_id)
         late = _one_class(wave.id, 3)
         _late(late, False)
-        first = results.compute_results(db.session, wave, questionnaire, min_group_size=10)
-        results.release_results(db.session, None, first)
-        db.session.commit()
+        first = _release_now(wave)
         before = _table(first, demo.municipality_id)
         # the table counts the questionnaires the figures come from
         assert sum(row[3] for row in before) == first.responses
@@ -72,7 +77,6 @@ def test_late_submits_after_a_release_do_not_change_its_table(app, demo):
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 def test_a_re_release_keeps_the_table_while_a_row_moved_by_fewer_than_k(app, demo):
-    questionnaire = load(SHIPPED)
     with app.test_request_context():
         wave = db.session.get(Wave, demo.wave_id)
         class_pupils = _one_class(wave.id, 40)
@@ -80,14 +84,10 @@ def test_a_re_release_keeps_the_table_while_a_row_moved_by_fewer_than_k(app, dem
         late = class_pupils[:4]
         _late(class_pupils[:14], False)
         _late(class_pupils[4:14], True)
-        first = results.compute_results(db.session, wave, questionnaire, min_group_size=10)
-        results.release_results(db.session, None, first)
-        db.session.commit()
+        first = _release_now(wave)
         published = _table(first, demo.municipality_id)
         _late(late, True)  # four pupils of one class come later
-        second = results.compute_results(db.session, wave, questionnaire, min_group_size=10)
-        results.release_results(db.session, None, second)
-        db.session.commit()
+        second = _release_now(wave)
         assert second.responses == first.responses + 4
         assert _table(second, demo.municipality_id) == published
         municipality = db.session.get(Municipality, demo.municipality_id)
@@ -102,19 +102,14 @@ def test_a_re_release_keeps_the_table_while_a_row_moved_by_fewer_than_k(app, dem
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 def test_a_re_release_shows_a_late_class_of_k_or_more(app, demo):
-    questionnaire = load(SHIPPED)
     with app.test_request_context():
         wave = db.session.get(Wave, demo.wave_id)
         late = _one_class(wave.id, 40)
         assert len(late) >= 10
         _late(late, False)
-        first = results.compute_results(db.session, wave, questionnaire, min_group_size=10)
-        results.release_results(db.session, None, first)
-        db.session.commit()
+        first = _release_now(wave)
         _late(late, True)
-        second = results.compute_results(db.session, wave, questionnaire, min_group_size=10)
-        results.release_results(db.session, None, second)
-        db.session.commit()
+        second = _release_now(wave)
         old, new = _table(first, demo.municipality_id), _table(second, demo.municipality_id)
         assert sum(r[3] for r in new) - sum(r[3] for r in old) == len(late)
         stored = json.loads(second.notes)["response_table"][str(demo.municipality_id)]
@@ -186,9 +181,7 @@ def test_a_school_types_hidden_rows_are_not_its_schools_pupils_minus_the_shown_o
             row[district_item] = "01"
             _store(db.session, wave, school_class, questionnaire, row,
                    {"01": str(district.id)}, dt.date.today())
-        released = results.compute_results(db.session, wave, questionnaire, min_group_size=10)
-        results.release_results(db.session, None, released)
-        db.session.commit()
+        released = _release_now(wave)
         rows = response_rows(db.session, wave_content(
             db.session, released, db.session.get(Municipality, demo.municipality_id), None))
         pupils_of_type = db.session.scalar(select(func.count(Response.id)).join(
