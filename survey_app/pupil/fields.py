@@ -104,9 +104,11 @@ class NumberAnswerField(AnswerField):
         self.mistake = None
         if self.data is None:
             return
-        self.typed = self.data[:MAX_NUMBER_CHARS]  # shown again: never more than the box holds
-        if len(self.data) > MAX_NUMBER_CHARS:  # longer than the box's maxlength lets one type
-            self._fail(self.range_message())
+        self.typed = self.data
+        if len(self.data) > MAX_NUMBER_CHARS:
+            # longer than the box's maxlength lets one type: a hand-made post, refused as
+            # tampering, with what the box takes (not "a whole number" where decimals are)
+            raise ValidationError(self.range_message())
         raw = "".join(_ascii_digit(ch) for ch in self.data.strip()).replace(" ", "")
         match = _NUMBER.match(raw)
         fraction = (match.group(3) or "").rstrip("0") if match else ""

@@ -50,9 +50,6 @@ def test_a_stored_decimal_is_shown_in_the_pupils_number_format(app, numbers_city
     ("de", "acht", "Bitte schreib eine Zahl von 3 bis 14, zum Beispiel 8,5."),
     ("de", "8,25", "Bitte schreib eine Zahl von 3 bis 14, zum Beispiel 8,5."),
     ("en", "2", "Please write a number from 3 to 14, for example 8.5."),
-    # longer than the box lets one type (a pasted text, a hand-made post): explained alike,
-    # not refused as tampering with "Please enter a whole number" (noticed in the attack)
-    ("de", "8,50000000000", "Bitte schreib eine Zahl von 3 bis 14, zum Beispiel 8,5."),
 ])
 def test_a_mistyped_number_is_explained_and_the_rest_is_saved(app, numbers_city, pupil, lang,
                                                                 typed, message):
@@ -63,7 +60,7 @@ def test_a_mistyped_number_is_explained_and_the_rest_is_saved(app, numbers_city,
     question = {"de": "Wie viele Stunden schläfst du?", "en": "How many hours do you sleep?"}
     assert f'<a href="#q_sleep_hours">{question[lang]}</a>' in page.text  # named by its text
     assert "sleep_hours:" not in page.text  # never by its code
-    assert checked(page.text)["q_sleep_hours"] == typed[:12]  # as typed, to correct it
+    assert checked(page.text)["q_sleep_hours"] == typed  # as typed, to correct it
     assert 'aria-invalid="true"' in page.text
     with app.app_context():
         assert answers_of()[1] == {"siblings": "3"}  # the rest of the page is saved

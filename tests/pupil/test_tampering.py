@@ -24,7 +24,10 @@ KINDS = [
      "nicht zu den Auswahlmöglichkeiten"),
     ("two values for one question", 2, {"happy_1": ["1", "4"]}, {}, {},
      "mehr als eine Antwort"),
-    ("an enormous number", 1, {"grade": "9" * 5000}, {}, {}, "ganze Zahl"),  # > maxlength
+    ("an enormous number", 1, {"grade": "9" * 5000}, {}, {},  # > maxlength
+     "Bitte schreib eine Zahl von"),
+    ("an enormous decimal number", 1, {"grade": "5," + "0" * 20}, {}, {},
+     "Bitte schreib eine Zahl von"),
     ("text too long", 2, {"club": "1", "club_name": "x" * 81}, {}, {}, "länger als 80"),
     ("control characters in text", 2, {"club": "1", "club_name": "a\x00b"}, {}, {},
      "nicht erlaubt"),
