@@ -52,12 +52,9 @@ def withhold_comparisons(published: pd.DataFrame, city_label: str = "all") -> pd
         return out
     keys = [c for c in ("wave", "group_var", "measure", "statistic", "category")
             if c in out.columns]
-    labels = out[keys].astype(str)  # missing categories compare equal as "nan"
+    labels = pd.MultiIndex.from_frame(out[keys].astype(str))  # missing categories: "nan"
     hidden = out["suppressed"].fillna(True).astype(bool) & (out["group"].astype(str) == city_label)
-    totals = set(map(tuple, labels[hidden.to_numpy()].to_numpy()))
-    if totals:
-        withheld = np.array([tuple(row) in totals for row in labels.to_numpy()], dtype=bool)
-        out.loc[withheld, columns] = np.nan
+    out.loc[labels.isin(labels[hidden.to_numpy()]), columns] = np.nan
     return out
 
 

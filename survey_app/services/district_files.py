@@ -109,16 +109,18 @@ def read_table(data: bytes, filename: str = "", crs: str | None = None,
         table = _read_csv(data)
     else:
         table = _read_with_gdal(data, kind, crs, layer)
-    _refuse_too_large(table)
+    _refuse_too_large(len(table.rows), len(table.fields))
     _refuse_hidden_characters(table)
     return table
 
 
-def _refuse_too_large(table: DistrictTable) -> None:
-    if len(table.rows) > MAX_DISTRICTS:
+def _refuse_too_large(districts: int, fields: int = 0) -> None:
+    """Refuse a file of more than :data:`MAX_DISTRICTS` rows or :data:`MAX_FIELDS` fields
+    (each reader calls it as soon as it knows a count, before building rows)."""
+    if districts > MAX_DISTRICTS:
         raise UnreadableFile([_("The file holds more than %(n)d districts; a district file "
                                 "holds one row or feature per district.", n=MAX_DISTRICTS)])
-    if len(table.fields) > MAX_FIELDS:
+    if fields > MAX_FIELDS:
         raise UnreadableFile([_("The file has more than %(n)d columns.", n=MAX_FIELDS)])
 
 
@@ -158,9 +160,7 @@ def _read_geojson(data: bytes, crs: str | None) -> DistrictTable:
     features = collection.get("features")
     if not isinstance(features, list) or not features:
         raise UnreadableFile([_("The FeatureCollection has no features.")])
-    if len(features) > MAX_DISTRICTS:
-        raise UnreadableFile([_("The file holds more than %(n)d districts; a district file "
-                                "holds one row or feature per district.", n=MAX_DISTRICTS)])
+    _refuse_too_large(len(features))
     declared = _declared_crs(collection.get("crs"))
     source = crs or declared
     rows, geometries, problems = [], [], []
@@ -207,8 +207,7 @@ def _read_csv(data: bytes) -> DistrictTable:
     try:
         if not reader.fieldnames or len([f for f in reader.fieldnames if f and f.strip()]) < 1:
             raise UnreadableFile([_("The CSV file has no header row.")])
-        if len(reader.fieldnames) > MAX_FIELDS:
-            raise UnreadableFile([_("The file has more than %(n)d columns.", n=MAX_FIELDS)])
+        _refuse_too_large(0, len(reader.fieldnames))
         rows = []
         for row in reader:
             rows.append(_plain({k: v for k, v in row.items() if k is not None}))

@@ -41,15 +41,14 @@ def count_tables(session: Session, wave_id: int, response_keys: Iterable[int],
     computed from; they count in their class's grade. Enrolment is the
     classes' as the results are computed.
     """
-    schools = dict(session.execute(select(School.id, School.school_type).where(
-        School.municipality_id.in_(municipality_ids))).all())
-    home = dict(session.execute(select(School.id, School.municipality_id).where(
-        School.id.in_(schools))).all())
+    schools = {school_id: (municipality_id, school_type or "")
+               for school_id, municipality_id, school_type in session.execute(
+                   select(School.id, School.municipality_id, School.school_type)
+                   .where(School.municipality_id.in_(municipality_ids)))}
     counts: dict[tuple, list[int]] = {}
 
     def row(school_id: int, grade: int) -> list[int]:
-        key = (home[school_id], schools[school_id] or "", int(grade))
-        return counts.setdefault(key, [0, 0])
+        return counts.setdefault((*schools[school_id], int(grade)), [0, 0])
 
     for school_id, grade, enrolled in session.execute(
             select(SchoolClass.school_id, SchoolClass.grade, SchoolClass.enrolled)
