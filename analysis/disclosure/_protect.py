@@ -75,7 +75,8 @@ def hide_complements(out: pd.DataFrame, reason: np.ndarray, fixed: np.ndarray, m
     est = pd.to_numeric(out["estimate"], errors="coerce").to_numpy(float)
     keys = [parse_group(gv, g, city_label, sep) for gv, g in zip(out["group_var"], out["group"])]
     positions = pd.Series(np.arange(len(out)))
-    frame = pd.DataFrame({"m": measures.to_numpy(), "k": categories.to_numpy()})
+    frame = pd.DataFrame({"m": measures.to_numpy(), "k": categories.to_numpy(),
+                          "n_only": (out["statistic"].astype(str) == "count").to_numpy()})
     for col in separate:
         frame[col] = out[col].to_numpy()
     populations = [rows.to_numpy() for _, rows in
@@ -120,7 +121,7 @@ def _hide_in_measure(rows, keys, frame, n, n_given, est, reason, fixed, populati
     if not sensitive and not differences and not (reason[rows] != "").any():
         return  # nothing hidden, nothing to protect: every figure is published
     system = MeasureSystem(row_keys, frame["k"].to_numpy()[rows], n[rows], est[rows],
-                           phantoms + cells, sensitive, differences)
+                           phantoms + cells, sensitive, differences, frame["n_only"].to_numpy()[rows])
     hidden = complete_suppression(system, set(np.flatnonzero(reason[rows] != "").tolist()),
                                   set(np.flatnonzero(fixed[rows]).tolist()))
     extra = [rows[i] for i in sorted(hidden) if reason[rows[i]] == ""]

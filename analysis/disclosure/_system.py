@@ -35,21 +35,26 @@ def parse_group(group_var, group, city_label: str, sep: str) -> frozenset:
 class MeasureSystem:
     """Variables, identities and row mapping of one measure's figures."""
 
-    def __init__(self, keys, categories, n, estimate, unpublished=(), sensitive=(), differences=()):
+    def __init__(self, keys, categories, n, estimate, unpublished=(), sensitive=(), differences=(),
+                 n_only=None):
         """``unpublished``: groups without rows (their figures are unknowns);
         ``sensitive``: those of them whose figures must not be recoverable;
         ``differences``: pairs of groups ``(a, b)`` whose difference ``a - b``
-        must not be recoverable either (a few pupils both added and removed)."""
+        must not be recoverable either (a few pupils both added and removed);
+        ``n_only``: rows that publish their group's pupil count only (a count
+        printed beside the tables), not its sum or category counts."""
         self.n_rows = len(keys)
         lattice = {frozenset(s) for key in set(keys) | set(unpublished) for r in range(len(key) + 1)
                    for s in combinations(sorted(key), r)}
         cats = sorted({c for c in categories if c is not None}, key=str)
+        n_only = np.zeros(len(keys), bool) if n_only is None else np.asarray(n_only, bool)
         with_shares = {k for k, c in zip(keys, categories) if c is not None}
-        has_mean = any(c is None for c in categories)
+        has_mean = any(c is None and not only for c, only in zip(categories, n_only))
         rows_of = defaultdict(list)
         for i, (k, c) in enumerate(zip(keys, categories)):
             rows_of[("n", k, None)].append(i)
-            rows_of[("sum" if c is None else "count", k, c)].append(i)
+            if not n_only[i]:
+                rows_of[("sum" if c is None else "count", k, c)].append(i)
         count = np.rint(np.nan_to_num(np.asarray(estimate, float) * n))
         self.vars, self.var_rows, self.value, index = [], [], [], {}
 

@@ -9,12 +9,13 @@ hidden so that nothing hidden can be recovered.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
 from analysis.disclosure._protect import hide_complements
+from analysis.disclosure._published_counts import published_by_counts, with_count_rows
 from analysis.disclosure._table import (categories_of, check_args, first_reasons, mark_and_empty,
                                         measure_names, separate_columns, values_to_empty)
 
@@ -35,6 +36,7 @@ def apply_disclosure_control(
     crossed: Sequence[str] = (),
     locked: str | None = None,
     alike: Sequence[Sequence[str]] = (),
+    published_counts: Mapping[tuple[str, str], int] | None = None,
 ) -> pd.DataFrame:
     """Suppress small and derivable cells of an estimates table; flag imprecise ones.
 
@@ -97,6 +99,18 @@ def apply_disclosure_control(
         Boolean column of rows whose state is final (published or hidden in
         an earlier release): never hidden now, never primary-suppressed
         again; what they alone reveal is left as it is.
+    published_counts : mapping of (group_var, group) to int, optional
+        Pupil counts published beside the table: a report's "443 questionnaires
+        were analysed" (``(city_label, city_label)``: the whole population), a
+        response table's totals. A row of such a group whose ``n`` equals its
+        count (every pupil of the group has a value for the measure) is
+        published by the count: it is locked (never hidden as a complementary
+        cell), so that the complements are chosen where the count does not
+        give them back. A group without a row (a school type's pupils, with
+        its column in ``units``) enters each measure all its pupils have a
+        value for as a published ``n`` (not a sum or share), and is not
+        returned. A count below ``min_n`` locks nothing (it must not be
+        published). Only for a table of one population.
 
     Returns
     -------
@@ -143,12 +157,15 @@ def apply_disclosure_control(
     (:func:`analysis.disclosure.protect_release`).
 
     Not defended: bounds (counts are >= 0, so two hidden cells summing to 12
-    are each <= 12), approximate inference from weighted estimates, standard
+    are each <= 12; a group's largest ``n`` over the measures is a lower bound
+    of its pupils, and a published count minus such bounds an upper bound of
+    the rest), approximate inference from weighted estimates, standard
     errors, coincidences of the data an attacker cannot know from the tables
     (a school whose pupils all live in one district), and publications
-    outside the tables given. Measures are protected independently, except
-    those declared ``alike``; where two measures have nearly the same counts
-    the deterministic choice of complements usually hides the same groups.
+    outside the tables given (other than ``published_counts``). Measures are
+    protected independently, except those declared ``alike``; where two
+    measures have nearly the same counts the deterministic choice of
+    complements usually hides the same groups.
     Groups hidden here must influence nothing else that is published: the
     pipeline adjusts p-values and fits the small-area model on published
     groups only.
@@ -179,13 +196,19 @@ def apply_disclosure_control(
     3   Sued    30       False
     """
     check_args(estimates, min_n, rse_threshold, min_category_count, units, crossed, locked)
-    out = estimates.copy()
+    separate = separate_columns(estimates, separate_by)
+    out, added = with_count_rows(estimates, published_counts, units, measure_names(estimates),
+                                 separate, min_n, city_label, sep)
     categories = categories_of(out)
     measures = measure_names(out)
-    separate = separate_columns(out, separate_by)
     values = values_to_empty(out, separate, value_columns)
     fixed = out[locked].fillna(False).astype(bool).to_numpy() if locked else np.zeros(len(out), bool)
     reason = first_reasons(out, categories, min_category_count, fixed)
+    fixed = fixed | published_by_counts(out, published_counts, reason, min_n, city_label, sep)
     hide_complements(out, reason, fixed, measures, categories, separate, min_n=min_n, units=units,
                      crossed=crossed, city_label=city_label, sep=sep, alike=alike)
-    return mark_and_empty(out, reason, values, rse_threshold)
+    out = mark_and_empty(out, reason, values, rse_threshold)
+    if added:  # the n-only rows of counted groups: the caller publishes those counts itself
+        out = out.iloc[:len(estimates)].copy()
+        out.index = estimates.index
+    return out

@@ -45,7 +45,8 @@ def protect_linked_tables(
     **options
         Passed to :func:`analysis.disclosure.apply_disclosure_control`
         (``rse_threshold``, ``min_category_count``, ``city_label``, ``sep``,
-        ``separate_by``).
+        ``separate_by``, ``published_counts``: the pupil counts a report
+        prints beside the tables, such as its number of questionnaires).
 
     Returns
     -------

@@ -12,12 +12,14 @@ cell or the figures of fewer than ``min_n`` pupils that entered or left a group.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
 
 from analysis.disclosure._release_marks import IN, NEW, mark_changed, marked, membership
+from analysis.disclosure._published_counts import published_by_counts, with_count_rows
+from analysis.disclosure._table import measure_names
 from analysis.disclosure.control import apply_disclosure_control
 
 __all__ = ["Release", "ReleaseRefused", "protect_release"]
@@ -52,6 +54,7 @@ def protect_release(
     min_n: int = 10,
     withdrawn: pd.DataFrame | None = None,
     refuse: bool = False,
+    published_counts: Mapping[tuple[str, str], int] | None = None,
     **options,
 ) -> pd.DataFrame:
     """Disclosure control of a new computation of a wave already released before.
@@ -79,6 +82,12 @@ def protect_release(
         Raise :class:`ReleaseRefused` instead of hiding more than the new
         computation alone would hide (a planner may prefer to keep the earlier
         release).
+    published_counts : mapping of (group_var, group) to int, optional
+        Pupil counts published with the new computation (its headline count):
+        a new row they give away is locked, as in
+        :func:`analysis.disclosure.apply_disclosure_control`. A row changed by
+        fewer than ``min_n`` pupils stays hidden; its count must not be
+        published either.
     **options
         Passed on (``rse_threshold``, ``min_category_count``, ``city_label``, ``sep``).
 
@@ -140,6 +149,9 @@ def protect_release(
         raise ValueError("pupils need a response_id column")
     previous = [r if isinstance(r, Release) else Release(*r) for r in previous]
     city, sep = options.get("city_label", "all"), options.get("sep", ":")
+    given = estimates
+    estimates, added = with_count_rows(estimates, published_counts, pupils, measure_names(estimates),
+                                       [], min_n, city, sep)
     units = membership(pupils, withdrawn, previous)
     names = [f"{IN}{r}" for r in range(len(previous))] + [f"{IN}{NEW}"]
     parts = []
@@ -149,8 +161,9 @@ def protect_release(
         parts.append(part)
     new = marked(estimates.drop(columns=["suppressed", "suppression_reason"], errors="ignore"),
                   names[-1], city, sep)
-    new["_locked"] = False
     mark_changed(new, estimates, units, names, previous, min_n, city, sep)
+    new["_locked"] = published_by_counts(estimates, published_counts,
+                                         new["suppression_reason"].to_numpy(object), min_n, city, sep)
     combined = pd.concat(parts + [new], ignore_index=True)
     try:
         out = apply_disclosure_control(combined, min_n=min_n, units=units, crossed=names,
@@ -166,10 +179,13 @@ def protect_release(
     if refuse and previous:
         alone = apply_disclosure_control(estimates.drop(columns=["suppressed", "suppression_reason"],
                                                         errors="ignore"), min_n=min_n, units=pupils,
-                                         **options)
+                                         published_counts=published_counts, **options)
         extra = int((result["suppressed"] & ~alone["suppressed"]).sum())
         if extra:
             raise ReleaseRefused(f"releasing this computation would hide {extra} more figures than "
                                  f"computing it alone: it differs from an earlier release by fewer "
                                  f"than {min_n} pupils in some groups")
+    if added:  # the n-only rows of counted groups without rows of their own
+        result = result.iloc[:len(given)].copy()
+        result.index = given.index
     return result

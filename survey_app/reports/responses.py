@@ -11,6 +11,12 @@ issue 12: a town's 6 pupils from the region's count; a Realschule's 7 sixth-grad
 from its one school's number). So the hidden rows are topped up within each school
 type of a municipality, then within each municipality, then across the wave, until
 every such sum of hidden rows is 0 or holds at least K pupils.
+
+The other way round, the sums of shown rows are counts the results must not contradict:
+a school type's shown rows minus the other schools' ``n`` gave a small school's pupils.
+The sums the shown rows publish are passed to disclosure control when the results are
+computed (:func:`survey_app.services.results.published_counts`), so that it hides no
+figure they give back.
 """
 
 from __future__ import annotations
@@ -45,14 +51,32 @@ def response_rows(session: Session, content) -> list[ResponseRow]:
     :class:`~survey_app.reports.content.WaveContent`), with the rows that must not be
     shown marked (:func:`hide_small_rows`, over all municipalities of the wave)."""
     stored = response_table.stored_tables(content.result_set)
-    tables = {municipality: [ResponseRow(*row) for row in rows]
-              for municipality, rows in stored.items()} if stored is not None \
-        else _live_tables(session, content.wave.id)
-    hide_small_rows([row for rows in tables.values() for row in rows],
-                    content.result_set.min_group_size,
+    tables = _rows_of(stored) if stored is not None else _live_tables(session, content.wave.id)
+    _hide_in_wave(tables, content.result_set.min_group_size)
+    return tables.get(str(content.municipality.id), [])
+
+
+def marked_tables(stored: dict[str, list[response_table.Row]],
+                  threshold: int) -> dict[str, list[ResponseRow]]:
+    """Every municipality's rows of a stored table, the hidden ones marked.
+
+    What the shown rows add up to is published by the reports: disclosure control
+    must not hide a figure that such a sum gives back
+    (:func:`survey_app.services.results.published_counts`).
+    """
+    tables = _rows_of(stored)
+    _hide_in_wave(tables, threshold)
+    return tables
+
+
+def _rows_of(stored: dict[str, list[response_table.Row]]) -> dict[str, list[ResponseRow]]:
+    return {municipality: [ResponseRow(*row) for row in rows] for municipality, rows in stored.items()}
+
+
+def _hide_in_wave(tables: dict[str, list[ResponseRow]], threshold: int) -> None:
+    hide_small_rows([row for rows in tables.values() for row in rows], threshold,
                     parts=[part for rows in tables.values() for part in _by_type(rows)]
                     + list(tables.values()))
-    return tables.get(str(content.municipality.id), [])
 
 
 def hide_small_rows(rows: list[ResponseRow], threshold: int, *,

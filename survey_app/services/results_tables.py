@@ -98,6 +98,19 @@ def wave_pupils(scored: pd.DataFrame, homes: dict, municipality_ids: Sequence[in
                          "school_mun": school_mun.to_numpy()}, index=scored.index)
 
 
+def with_school_types(pupils: pd.DataFrame, types: dict[int, str | None]) -> pd.DataFrame:
+    """``pupils`` with ``school_type``: their school's type within its municipality.
+
+    ``types``: school id to school type. The label (``realschule@3``) is the group
+    whose pupils a municipality's Table 1 rows of that type add up to
+    (:func:`survey_app.services.results.published_counts`).
+    """
+    out = pupils.copy()
+    out["school_type"] = [f"{types.get(int(school)) or ''}@{municipality}"
+                          for school, municipality in zip(out["school"], out["school_mun"])]
+    return out
+
+
 def unprotected(design, questionnaire: Questionnaire, by: str) -> pd.DataFrame:
     """Every scale mean and category share by ``by``, compared with the design's total."""
     means, shares = measures(questionnaire)
@@ -106,13 +119,15 @@ def unprotected(design, questionnaire: Questionnaire, by: str) -> pd.DataFrame:
 
 
 def protect(tables: Sequence[WaveTable], pupils: pd.DataFrame, questionnaire: Questionnaire,
-            min_n: int, previous: Sequence = (), withdrawn: pd.DataFrame | None = None
-            ) -> list[pd.DataFrame]:
+            min_n: int, previous: Sequence = (), withdrawn: pd.DataFrame | None = None,
+            published_counts: dict | None = None) -> list[pd.DataFrame]:
     """The tables as published: disclosure control over all of them (and earlier releases).
 
     ``pupils`` is :func:`wave_pupils` with the measure columns; ``previous`` are
     :class:`analysis.disclosure.Release` of this wave in the joint labels
-    (:func:`joint_table`), ``withdrawn`` the pupils they counted who are gone.
+    (:func:`joint_table`), ``withdrawn`` the pupils they counted who are gone,
+    ``published_counts`` the pupil counts published beside the tables (joint
+    labels; :func:`survey_app.services.results.published_counts`).
     Returns each table with ``suppressed``, ``suppression_reason``,
     ``low_precision``, p-values adjusted across its published groups, and the
     small-area columns for districts (fitted to published districts only).
@@ -124,9 +139,10 @@ def protect(tables: Sequence[WaveTable], pupils: pd.DataFrame, questionnaire: Qu
         from analysis.disclosure import protect_release
 
         published = protect_release(joint, pupils, previous, min_n=min_n, withdrawn=withdrawn,
-                                    alike=alike)
+                                    alike=alike, published_counts=published_counts)
     else:
-        published = apply_disclosure_control(joint, min_n=min_n, units=pupils, alike=alike)
+        published = apply_disclosure_control(joint, min_n=min_n, units=pupils, alike=alike,
+                                             published_counts=published_counts)
     out, start = [], 0
     for table in tables:
         part = published.iloc[start:start + len(table.estimates)].copy()

@@ -314,12 +314,41 @@ def test_result_does_not_depend_on_row_order_and_is_idempotent():
 def test_whole_city_below_threshold_hides_everything():
     out = apply_disclosure_control(mean_table([3, 4]))
     assert out["suppressed"].all()
+    # a published count of the city below the threshold unhides nothing
+    out = apply_disclosure_control(mean_table([3, 4]), published_counts={("all", "all"): 7})
+    assert out["suppressed"].all()
+
+
+def test_published_counts_need_one_population():
+    a, b = mean_table([5, 30, 12]), mean_table([50, 30, 12])
+    a["wave"], b["wave"] = 2023, 2025
+    with pytest.raises(ValueError, match="one population"):
+        apply_disclosure_control(pd.concat([a, b], ignore_index=True),
+                                 published_counts={("all", "all"): 47})
+
+
+def test_a_published_count_keeps_no_row_changed_by_a_few_pupils():
+    """A late class of 4: the new total stays hidden though a count of 64 is given (the
+    caller must then not publish it either: the app says the earlier count)."""
+    from analysis.disclosure import Release, protect_release
+
+    pupils = pd.DataFrame({"response_id": range(64),
+                           "district": ["A"] * 24 + ["B"] * 20 + ["C"] * 20})
+    first = apply_disclosure_control(mean_table([20, 20, 20], ["A", "B", "C"]))
+    second = protect_release(mean_table([24, 20, 20], ["A", "B", "C"]), pupils,
+                             [Release(first, response_ids=range(4, 64))],
+                             published_counts={("all", "all"): 64})
+    assert second["suppression_reason"].tolist() == ["changed<10", "changed<10", "", ""]
 
 
 @pytest.mark.parametrize("kwargs, message", [
     ({"min_n": 0}, "min_n"), ({"min_n": 2.5}, "min_n"), ({"rse_threshold": 0}, "rse_threshold"),
     ({"min_category_count": -1}, "min_category_count"), ({"separate_by": ["wave"]}, "separate_by"),
-    ({"value_columns": ["nope"]}, "value_columns")])
+    ({"value_columns": ["nope"]}, "value_columns"),
+    ({"published_counts": {("all",): 50}}, "published_counts"),
+    ({"published_counts": {("all", "all"): -1}}, "published_counts"),
+    ({"published_counts": {("all", "all"): 49.5}}, "published_counts"),
+    ({"published_counts": [("all", "all", 50)]}, "published_counts")])
 def test_bad_arguments_raise(kwargs, message):
     with pytest.raises(ValueError, match=message):
         apply_disclosure_control(mean_table([20, 30]), **kwargs)

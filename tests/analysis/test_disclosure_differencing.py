@@ -96,7 +96,7 @@ def _label(v):
     return MISSING if pd.isna(v) else str(v)
 
 
-def attack(releases, groupings, min_n, questionnaire, nested=("region",)):
+def attack(releases, groupings, min_n, questionnaire, nested=("region",), headline=False):
     """Recover hidden figures from every table of every release.
 
     ``releases`` is a list of ``(pupils, published)``: the scored pupils each
@@ -105,7 +105,9 @@ def attack(releases, groupings, min_n, questionnaire, nested=("region",)):
     (the attacker knows the geography). Targets: every hidden figure, every
     populated cell of fewer than ``min_n`` pupils, the pupils without a value
     of a grouping when fewer than ``min_n``, and the changes between releases
-    of fewer than ``min_n`` pupils. Returns the recoveries.
+    of fewer than ``min_n`` pupils. With ``headline``, each release also says how
+    many pupils it counted (a report's "443 questionnaires"): for a measure all of them
+    have a value for, that is one more equation. Returns the recoveries.
     """
     means, shares = measures(questionnaire)
     everyone = pd.concat([p for p, _ in releases]).drop_duplicates("response_id").set_index("response_id")
@@ -159,6 +161,9 @@ def attack(releases, groupings, min_n, questionnaire, nested=("region",)):
                         span_s.add(vec, float(row.n) * float(row.estimate))
                 else:
                     span_n.add(vec, float(row.n) * float(row.estimate))
+        for r, (counted, _) in enumerate(releases):
+            if headline and counted[measure].notna().all():
+                span_n.add(vector(None, None, r, None), float(len(counted)))
         for i in np.flatnonzero((n_true > 0) & (n_true < min_n)):
             targets.append((("cell", cells[i]), {int(i): 1}))
         # the pupils without a value of a grouping in a release: no row of theirs, but part of
@@ -273,6 +278,43 @@ def test_cli_analyse_protects_several_groupings_together(tmp_path):
     bad = run("analyse", "--questionnaire", SHIPPED, "--responses", tmp_path / "responses.csv",
               "--by", "district,nowhere", "--out", out)
     assert bad.exit_code == 1 and "nowhere" in bad.output
+
+
+def _region_of_towns(questionnaire):
+    """A region's pupils by school and town (the town of their school): a small town of
+    one school of 6 beside a city; every pupil has a value for the first scale."""
+    pupils = demo_wave(questionnaire, 3)
+    first = measures(questionnaire)[0][0]
+    pupils = pupils[pupils[first].notna()].reset_index(drop=True)
+    pupils["school"] = pupils["school"].astype(str)
+    pupils.loc[pupils.index[:6], "school"] = "town school"
+    pupils["town"] = np.where(pupils["school"] == "town school", "T", "C")
+    return pupils, first
+
+
+@pytest.mark.parametrize("counted", [False, True])
+def test_a_published_headline_gives_back_no_hidden_total(questionnaire, counted):
+    """The report's count of questionnaires is the whole region's n of every measure all
+    pupils answered; the tables told of it keep that total shown and hide elsewhere
+    (found by attacking a region wave, issue 12)."""
+    pupils, first = _region_of_towns(questionnaire)
+    means, shares = measures(questionnaire)
+    tables = {g: compare_to_city(pupils, measures=means, categories=shares, by=g, cluster="school")
+              for g in ("town", "school")}
+    counts = {("all", "all"): len(pupils)} if counted else None
+    published = pd.concat(protect_linked_tables(
+        tables, units=pupils[["town", "school", *means, *shares]], min_n=10,
+        alike=[(s.id, f"{s.id}_category") for s in questionnaire.scales],
+        published_counts=counts).values(), ignore_index=True)
+    found = attack([(pupils, published)], ["town", "school"], 10, questionnaire, nested=("town",),
+                   headline=True)
+    city = published[(published["group"] == "all") & (published["measure"] == first)]
+    if counted:
+        assert found == []
+        assert not city["suppressed"].any()
+    else:  # positive control: the total hidden as a complement, the headline gives it back
+        assert city["suppressed"].all()
+        assert ((0, "town", "T", first), "n", 6.0) in found
 
 
 # --------------------------------------------------------------------------- releases

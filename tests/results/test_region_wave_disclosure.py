@@ -26,18 +26,23 @@ from analysis.simulation import simulate_city
 from questionnaires import SHIPPED
 from survey_app.demo.responses import _store
 from survey_app.extensions import db
-from survey_app.models import (District, Municipality, ResultEstimate, ResultSet, School,
-                               SchoolClass, Wave)
+from survey_app.models import (Answer, District, Municipality, Response, ResultEstimate,
+                               ResultSet, School, SchoolClass, Wave)
 from survey_app.reports.content import wave_content
 from survey_app.reports.pdf import report_html
 from survey_app.reports.responses import response_rows
 from survey_app.services import results
+from survey_app.services.submitted_answers import join_answers
 
 K = 10
 
 
-def _town(demo, pupils: int = 6, move_school: str | None = None) -> tuple[int, int]:
-    """The demo wave run across the region, with a town of one class; ids of town and city."""
+def _town(demo, pupils: int = 6, move_school: str | None = None,
+          complete: tuple[str, ...] = ()) -> tuple[int, int]:
+    """The demo wave run across the region, with a town of one class; ids of town and city.
+
+    ``complete``: items every pupil is made to have answered (a scale all answered).
+    """
     questionnaire = load(SHIPPED)
     wave = db.session.get(Wave, demo.wave_id)
     city = wave.municipality
@@ -62,10 +67,24 @@ def _town(demo, pupils: int = 6, move_school: str | None = None) -> tuple[int, i
         _store(db.session, wave, school_class, questionnaire, row, {"01": str(village.id)},
                dt.date.today())
     db.session.flush()
+    if complete:
+        _answer_all(wave, complete)
     released = results.compute_results(db.session, wave, questionnaire, min_group_size=K)
     results.release_results(db.session, None, released)
     db.session.commit()
     return town.id, city.id
+
+
+def _answer_all(wave, items: tuple[str, ...]) -> None:
+    for response in db.session.scalars(select(Response).where(Response.wave_id == wave.id,
+                                                              Response.status == "submitted")):
+        values = {a.item_code: a.value for a in response.answers}
+        for item in items:
+            if item not in values:
+                response.answers.append(Answer(item_code=item, value="2"))
+                values[item] = "2"
+        response.submitted_answers = join_answers(values)
+    db.session.flush()
 
 
 def _stored(result_set_id: int) -> pd.DataFrame:
@@ -235,3 +254,76 @@ def test_pages_and_downloads_show_no_comparison_with_a_hidden_total(app, demo):
                 if len(line) == len(header):
                     assert [line[i] for i in compared] == ["", "", ""], line
     assert problems == []
+
+
+def _full_counts(rows: pd.DataFrame, pupils: pd.DataFrame, where) -> dict[str, int]:
+    """Per measure every pupil of ``where`` has a value for: those pupils' number."""
+    chosen = pupils[where(pupils)]
+    return {m: len(chosen) for m in set(rows["measure"]) if m in chosen and chosen[m].notna().all()}
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_the_counts_the_reports_print_give_back_no_hidden_total(app, demo):
+    """The reports say how many questionnaires the region had (the headline) and, in
+    each town's Table 1, how many its schools had. For a measure every pupil answered,
+    these are the region's and the town's ``n``: found by attacking a region wave
+    (issue 12), the region total was hidden as a complementary cell, and the headline
+    minus the city's shown total was the small town's 6 pupils."""
+    from survey_app.reports.responses import marked_tables
+    from survey_app.services import results_counted
+    from survey_app.services.results_response_table import stored_tables
+
+    with app.test_request_context():
+        town_id, city_id = _town(demo, complete=tuple(f"ah_{i}" for i in range(1, 7)))
+        result_set = db.session.scalar(select(ResultSet).where(ResultSet.state == "released"))
+        rows = _stored(result_set.id)
+        pupils = results_counted.load(result_set.counted)
+        tables = marked_tables(stored_tables(result_set), K)
+        schools = {str(s.id) for s in db.session.scalars(
+            select(School).where(School.municipality_id == city_id))}
+    rows = rows[rows["statistic"] == "mean"]
+    headline = result_set.shown_responses
+    assert headline == len(pupils) and all(row.hidden for row in tables[str(town_id)])
+    everyone = _full_counts(rows, pupils, lambda p: p["response_id"] > 0)
+    assert everyone, "the attack needs measures every pupil answered"
+    region = rows[(rows["group_var"] == "municipality") & (rows["group_key"] == "all")]
+    region = region.set_index("measure").loc[sorted(everyone)]
+    assert not region["suppressed"].astype(bool).any()
+    assert (region["n"] == headline).all()
+    # so the city's schools' total, the headline minus the town, is hidden instead
+    city = rows[(rows["group_var"] == "school") & (rows["group_key"] == "all")
+                & (rows["municipality_id"] == city_id)].set_index("measure")
+    assert city.loc[sorted(everyone), "suppressed"].astype(bool).all()
+
+
+def test_the_counts_published_beside_the_tables():
+    """The headline; each municipality's and school type's total where its Table 1 rows
+    add up to it, or where it is the only unknown part of a known total."""
+    def row(school_type, answered):
+        return [school_type, 6, answered + 2, answered]
+
+    one = {"7": [row("gymnasium", 30), row("gymnasium", 40), row(None, 12)]}
+    assert results.published_counts(82, one, K) == {
+        ("all", "all"): 82, ("school_mun", "7"): 82, ("school_type", "gymnasium@7"): 70,
+        ("school_type", "@7"): 12}
+    assert results.published_counts(None, one, K) == {
+        ("school_mun", "7"): 82, ("school_type", "gymnasium@7"): 70, ("school_type", "@7"): 12}
+    assert results.published_counts(82, None, K) == {("all", "all"): 82}
+    # a town of 6: its row and the smallest of the city's are hidden, so neither total is
+    # known, and of the city's types only the one with no hidden row
+    region = {"7": [row("gymnasium", 30), row("gymnasium", 40), row("realschule", 12)],
+              "8": [row("realschule", 6)]}
+    assert results.published_counts(88, region, K) == {
+        ("all", "all"): 88, ("school_type", "gymnasium@7"): 70}
+    # rows hidden in one municipality only: the headline minus the others gives its total,
+    # and that minus its other types the type with hidden rows
+    inside = {"7": [row("gymnasium", 30), row("gymnasium", 40)],
+              "8": [row("realschule", 4), row("realschule", 6), row("gymnasium", 50)]}
+    assert results.published_counts(130, inside, K) == {
+        ("all", "all"): 130, ("school_mun", "7"): 70, ("school_type", "gymnasium@7"): 70,
+        ("school_mun", "8"): 60, ("school_type", "gymnasium@8"): 50,
+        ("school_type", "realschule@8"): 10}
+    # answers outside the tables: the remainder is not one municipality's
+    assert results.published_counts(140, inside, K) == {
+        ("all", "all"): 140, ("school_mun", "7"): 70, ("school_type", "gymnasium@7"): 70,
+        ("school_type", "gymnasium@8"): 50}
