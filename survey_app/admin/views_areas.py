@@ -93,7 +93,8 @@ def districts(municipality_id: int):
     form = DistrictUploadForm()
     if form.validate_on_submit():
         data, filename = form.file.data.read(), form.file.data.filename or ""
-        token = pending_uploads.keep(current_app.instance_path, data, filename)
+        token = pending_uploads.keep(current_app.instance_path, data, filename,
+                                     replaces=(session.get("district_upload") or {}).get("token"))
         session["district_upload"] = {"token": token, "municipality": municipality.id}
         return district_preview.show(municipality, data, filename, crs=form.crs.data or None)
     status = 422 if form.errors else 200

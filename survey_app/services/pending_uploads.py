@@ -2,7 +2,11 @@
 
 The file waits in the instance folder under a random name that only the
 admin's (signed) session knows; it is removed when the import is saved, and
-files older than a day are removed whenever a new one arrives.
+files older than a day are removed whenever a new one arrives. The folder is
+bounded (noticed when attacking the uploads, issue 12: each upload of up to
+16 MB stayed for a day, without limit): a session's new upload replaces its
+earlier one, and the oldest files go when the folder would exceed
+:data:`MAX_FOLDER_BYTES` (their admins are asked to upload again).
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ import time
 from pathlib import Path
 
 MAX_AGE_SECONDS = 24 * 3600
+#: All pending uploads together (16 uploads of the largest size the app takes).
+MAX_FOLDER_BYTES = 256 * 1024 * 1024
 _FOLDER = "pending-uploads"
 
 
@@ -22,16 +28,25 @@ def _folder(instance_path: str) -> Path:
     return folder
 
 
-def keep(instance_path: str, data: bytes, filename: str) -> str:
-    """Store an upload; return its token."""
+def keep(instance_path: str, data: bytes, filename: str, replaces: str | None = None) -> str:
+    """Store an upload; return its token. ``replaces``: the session's earlier upload,
+    removed (the session can only come back to the new one)."""
+    discard(instance_path, replaces)
     folder = _folder(instance_path)
     now = time.time()
-    for old in folder.iterdir():
+    kept: dict[str, list] = {}  # token -> [time, bytes]
+    for path in folder.iterdir():
         try:
-            if now - old.stat().st_mtime > MAX_AGE_SECONDS:
-                old.unlink()
+            stat = path.stat()
         except OSError:
-            pass
+            continue
+        entry = kept.setdefault(path.stem, [stat.st_mtime, 0])
+        entry[0], entry[1] = min(entry[0], stat.st_mtime), entry[1] + stat.st_size
+    total = sum(size for _, size in kept.values()) + len(data)
+    for stem, (mtime, size) in sorted(kept.items(), key=lambda item: item[1][0]):
+        if now - mtime > MAX_AGE_SECONDS or total > MAX_FOLDER_BYTES:
+            _remove(folder, stem)
+            total -= size
     token = secrets.token_hex(16)
     (folder / f"{token}.bin").write_bytes(data)
     (folder / f"{token}.json").write_text(json.dumps({"filename": filename[:200]}),
@@ -54,10 +69,13 @@ def load(instance_path: str, token: str | None) -> tuple[bytes, str] | None:
 
 def discard(instance_path: str, token: str | None) -> None:
     """Remove an upload (after it was imported)."""
-    if load(instance_path, token) is None:
-        return
+    if load(instance_path, token) is not None:
+        _remove(_folder(instance_path), token)
+
+
+def _remove(folder: Path, stem: str) -> None:
     for suffix in (".bin", ".json"):
         try:
-            (_folder(instance_path) / f"{token}{suffix}").unlink()
+            (folder / f"{stem}{suffix}").unlink()
         except OSError:
             pass
