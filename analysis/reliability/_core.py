@@ -161,9 +161,18 @@ def _bounded_minres(r: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.nda
 
 
 def smc(r: np.ndarray) -> np.ndarray:
-    """Squared multiple correlations ``1 - 1 / diag(R^-1)`` (pseudo-inverse if singular)."""
+    """Squared multiple correlations ``1 - 1 / diag(R^-1)`` (pseudo-inverse if singular),
+    set to 0 below 0 and to 1 above 1 as R ``psych::smc`` does.
+
+    Pairwise-complete correlations need not be positive definite: two items every
+    pupil of a small group answered alike correlate 1, and with a third item
+    correlated inconsistently the inverse exists with a 0 on its diagonal (found
+    recomputing a wave after late answers; ``1 / 0`` warned and gave ``-inf``).
+    """
     try:
         inv = np.linalg.inv(r)
     except np.linalg.LinAlgError:
         inv = np.linalg.pinv(r)
-    return 1 - 1 / np.diag(inv)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = 1 - 1 / np.diag(inv)
+    return np.clip(np.nan_to_num(out, nan=0.0, neginf=0.0, posinf=1.0), 0.0, 1.0)

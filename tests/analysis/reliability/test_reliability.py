@@ -85,6 +85,24 @@ def test_heywood_case_is_flagged(small):
     assert "Heywood" in row["note"]
 
 
+def test_items_answered_alike_with_inconsistent_pairwise_correlations():
+    """Two items answered alike by every pupil who answered both correlate 1; with a
+    third item whose pairwise correlations disagree, the correlation matrix is not
+    positive definite and its inverse has a 0 on the diagonal. The squared multiple
+    correlations start the factor fit: they are kept in [0, 1] (as psych::smc does)
+    instead of warning of a division by zero and starting from -inf (found recomputing a
+    wave after late answers)."""
+    from analysis.reliability._core import smc
+
+    a = [1, 2, 3, 4, 4, 2, 3, 1, None, None]
+    b = [1, 2, 3, 4, 4, 2, 3, 1, 4, 1]
+    c = [2, 2, 3, 4, 3, 1, 3, 2, 1, 4]
+    items = pd.DataFrame({"a": a, "b": b, "c": c})
+    r = items.corr().to_numpy()  # the inverse's last diagonal entry is 0 (to rounding)
+    assert ((smc(r) >= 0) & (smc(r) <= 1)).all()
+    assert 0 <= omega_total(items) <= 1
+
+
 def test_input_checks(small):
     with pytest.raises(ValueError, match="min_n"):
         scale_reliability(RESPONSES, small, min_n=0)
