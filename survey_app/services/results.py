@@ -38,6 +38,7 @@ from survey_app.services import audit, results_counted
 from survey_app.services import results_response_table as response_table
 from survey_app.services.errors import InvalidInput
 from survey_app.services.frames import responses_frame
+from survey_app.services.results_counts import published_counts, schools_of_rows
 from survey_app.services.results_design import table_design, wave_design
 from survey_app.services.results_groups import grouped_tables, table_rows
 from survey_app.services.results_reliability import keep_earlier_reliability, reliability_json
@@ -168,7 +169,8 @@ def compute_results(session: Session, wave: Wave, questionnaire: Questionnaire, 
     if kept:
         notes["response_table_kept"] = True
     counts = published_counts(len(frame) if shown == len(frame) else None,
-                              None if kept else notes["response_table"], min_group_size)
+                              None if kept else notes["response_table"], min_group_size,
+                              schools_of_rows(session, wave.id, scored))
     weighting = "enrolment" if weighted else "none"
     # Schools (for their coordinators) and a region wave's municipality and region totals,
     # all protected together with the districts: they are released together.
@@ -248,56 +250,6 @@ def responses_to_show(responses: int, released: list[ResultSet], min_group_size:
     if any(0 < abs(responses - r.shown_responses) < min_group_size for r in released):
         return released[-1].shown_responses
     return responses
-
-
-def published_counts(headline: int | None, tables: dict[str, list] | None,
-                     min_group_size: int) -> dict[tuple[str, str], int]:
-    """Pupil counts the release publishes beside its tables, in the joint labels.
-
-    Found by attacking a region wave (issue 12): the reports say how many
-    questionnaires were analysed, and that is the whole wave's ``n`` of every
-    measure all pupils answered; disclosure control, not told, hid that total
-    as a complementary cell, and the headline minus the shown towns gave a
-    small town's pupils. Table 1 publishes more such sums: a municipality's
-    rows add up to its schools' pupils, and a school type's rows to the pupils
-    of that type's schools, which minus the other schools' shown ``n`` gave a
-    small school's. ``headline``: the count the release says (``None`` when it
-    says an earlier release's); ``tables``: its Table 1 (``None`` when it
-    shows an earlier release's). A sum whose rows are partly hidden is known
-    too when it is the only unknown part of a known total.
-    """
-    from survey_app.reports.responses import marked_tables
-
-    counts: dict[tuple[str, str], int] = {}
-    if headline is not None:
-        counts[("all", "all")] = headline
-    if tables is None:
-        return counts
-    marked = marked_tables(tables, min_group_size)
-    totals = _known_sums({m: rows for m, rows in marked.items()},
-                         headline if _adds_up(marked, headline) else None)
-    for municipality, rows in marked.items():
-        by_type: dict[str, list] = {}
-        for row in rows:
-            by_type.setdefault(row.school_type or "", []).append(row)
-        for school_type, total in _known_sums(by_type, totals.get(municipality)).items():
-            counts[("school_type", f"{school_type}@{municipality}")] = total
-    counts.update({("school_mun", m): total for m, total in totals.items()})
-    return counts
-
-
-def _adds_up(marked: dict, total: int | None) -> bool:
-    return total is not None and sum(r.submitted for rows in marked.values() for r in rows) == total
-
-
-def _known_sums(parts: dict[str, list], total: int | None) -> dict[str, int]:
-    """Each part's sum where none of its rows is hidden, and the one part left of a known total."""
-    sums = {key: sum(r.submitted for r in rows) for key, rows in parts.items()
-            if not any(r.hidden for r in rows)}
-    unknown = [key for key in parts if key not in sums]
-    if total is not None and len(unknown) == 1:
-        sums[unknown[0]] = total - sum(sums.values())
-    return sums
 
 
 def _previous(earlier, pupils: pd.DataFrame):

@@ -206,6 +206,14 @@ def _one_grade_each(demo) -> None:
     _add_school(demo.municipality_id, "Realschule Klein", "realschule", {8: 6})
 
 
+def _a_complement_alone_in_its_grade(demo) -> None:
+    """Table 1 hides the Förderschule's row and, as its top-up, Hauptschule A's grade 6;
+    Hauptschule B is the only one of its type with grade 8 (found by attacking)."""
+    _add_school(demo.municipality_id, "Förderschule", "foerderschule", {7: 6}, seed=92)
+    _add_school(demo.municipality_id, "Hauptschule A", "hauptschule", {6: 11, 9: 30}, seed=95)
+    _add_school(demo.municipality_id, "Hauptschule B", "hauptschule", {8: 12}, seed=96)
+
+
 def _region_with_a_lone_hauptschule(demo) -> None:
     _add_school(demo.municipality_id, "Hauptschule Mitte", "hauptschule", {5: 16, 6: 16}, seed=94)
     _town(demo, complete=ALL_ANSWER)
@@ -213,7 +221,8 @@ def _region_with_a_lone_hauptschule(demo) -> None:
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 @pytest.mark.parametrize("scenario", [_two_realschulen, _a_complement_of_its_own_type,
-                                      _one_grade_each, _region_with_a_lone_hauptschule])
+                                      _one_grade_each, _a_complement_alone_in_its_grade,
+                                      _region_with_a_lone_hauptschule])
 def test_no_hidden_school_or_town_is_recovered(app, demo, scenario):
     with app.test_request_context():
         scenario(demo)

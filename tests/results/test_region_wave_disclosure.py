@@ -31,7 +31,7 @@ from survey_app.models import (Answer, District, Municipality, Response, ResultE
 from survey_app.reports.content import wave_content
 from survey_app.reports.pdf import report_html
 from survey_app.reports.responses import response_rows
-from survey_app.services import results
+from survey_app.services import results, results_counts
 from survey_app.services.submitted_answers import join_answers
 
 K = 10
@@ -303,27 +303,36 @@ def test_the_counts_published_beside_the_tables():
         return [school_type, 6, answered + 2, answered]
 
     one = {"7": [row("gymnasium", 30), row("gymnasium", 40), row(None, 12)]}
-    assert results.published_counts(82, one, K) == {
+    assert results_counts.published_counts(82, one, K) == {
         ("all", "all"): 82, ("school_mun", "7"): 82, ("school_type", "gymnasium@7"): 70,
         ("school_type", "@7"): 12}
-    assert results.published_counts(None, one, K) == {
+    assert results_counts.published_counts(None, one, K) == {
         ("school_mun", "7"): 82, ("school_type", "gymnasium@7"): 70, ("school_type", "@7"): 12}
-    assert results.published_counts(82, None, K) == {("all", "all"): 82}
+    assert results_counts.published_counts(82, None, K) == {("all", "all"): 82}
     # a town of 6: its row and the smallest of the city's are hidden, so neither total is
     # known, and of the city's types only the one with no hidden row
     region = {"7": [row("gymnasium", 30), row("gymnasium", 40), row("realschule", 12)],
               "8": [row("realschule", 6)]}
-    assert results.published_counts(88, region, K) == {
+    assert results_counts.published_counts(88, region, K) == {
         ("all", "all"): 88, ("school_type", "gymnasium@7"): 70}
     # rows hidden in one municipality only: the headline minus the others gives its total,
     # and that minus its other types the type with hidden rows
     inside = {"7": [row("gymnasium", 30), row("gymnasium", 40)],
               "8": [row("realschule", 4), row("realschule", 6), row("gymnasium", 50)]}
-    assert results.published_counts(130, inside, K) == {
+    assert results_counts.published_counts(130, inside, K) == {
         ("all", "all"): 130, ("school_mun", "7"): 70, ("school_type", "gymnasium@7"): 70,
         ("school_mun", "8"): 60, ("school_type", "gymnasium@8"): 50,
         ("school_type", "realschule@8"): 10}
     # answers outside the tables: the remainder is not one municipality's
-    assert results.published_counts(140, inside, K) == {
+    assert results_counts.published_counts(140, inside, K) == {
         ("all", "all"): 140, ("school_mun", "7"): 70, ("school_type", "gymnasium@7"): 70,
         ("school_type", "gymnasium@8"): 50}
+    # a school whose every grade is a shown row of its own (B: grade 8 of its type), and
+    # the last school of a type whose sum is known (A)
+    rows = {"7": [row("hauptschule", 11), row("hauptschule", 30), row("gymnasium", 50)]}
+    rows["7"][1][1], rows["7"][2][1] = 8, 5
+    schools = {1: ("7", "hauptschule", {6}, 11), 2: ("7", "hauptschule", {8}, 30),
+               3: ("7", "gymnasium", {5}, 40), 4: ("7", "gymnasium", {5, 6}, 10)}
+    counts = results_counts.published_counts(91, rows, K, schools)
+    assert counts[("school", "1")] == 11 and counts[("school", "2")] == 30
+    assert ("school", "3") not in counts and ("school", "4") not in counts
