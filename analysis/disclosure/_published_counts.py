@@ -50,6 +50,8 @@ def with_count_rows(estimates: pd.DataFrame, counts: Mapping | None, units: pd.D
     for it (``units``); returns the table and the number of rows added (at its end).
     """
     known = known_counts(counts, city_label, sep)
+    if not known:
+        return estimates.copy(), 0
     if separate and len(estimates[separate].drop_duplicates()) > 1:
         raise ValueError("published_counts needs a table of one population (separate_by splits it)")
     present = {parse_group(gv, g, city_label, sep)

@@ -42,8 +42,7 @@ def published_counts(headline: int | None, tables: dict[str, list] | None,
     if tables is None:
         return counts
     marked = marked_tables(tables, min_group_size)
-    totals = _known_sums({m: rows for m, rows in marked.items()},
-                         headline if _adds_up(marked, headline) else None)
+    totals = _known_sums(marked, headline if _adds_up(marked, headline) else None)
     for municipality, rows in marked.items():
         by_type: dict[str, list] = {}
         for row in rows:
