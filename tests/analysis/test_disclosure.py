@@ -327,6 +327,27 @@ def test_published_counts_need_one_population():
                                  published_counts={("all", "all"): 47})
 
 
+def test_a_published_count_of_a_group_without_rows_is_protected():
+    """Schools A (5), B (50) and C (40); A and B are Realschulen, whose count of 55 a
+    response table prints. Alone, C (the smallest) would hide A; with the count, B must
+    (55 - B would be A)."""
+    table = mean_table([5, 50, 40], ["A", "B", "C"])
+    table["group_var"] = np.where(table["group"] == "all", "all", "school")
+    pupils = pd.DataFrame({"school": ["A"] * 5 + ["B"] * 50 + ["C"] * 40,
+                           "school_type": ["R"] * 55 + ["G"] * 40})
+    alone = apply_disclosure_control(table, units=pupils)
+    assert alone["suppression_reason"].tolist() == ["", "n<10", "", "complementary"]
+    counted = apply_disclosure_control(table, units=pupils,
+                                       published_counts={("school_type", "R"): 55})
+    assert counted["suppression_reason"].tolist() == ["", "n<10", "complementary", ""]
+    assert counted.index.equals(table.index)  # the count's own row is not returned
+    with pytest.raises(ValueError, match="need units"):
+        apply_disclosure_control(table, published_counts={("school_type", "R"): 55})
+    with pytest.raises(ValueError, match="lack the column 'school_type'"):
+        apply_disclosure_control(table, units=pupils[["school"]],
+                                 published_counts={("school_type", "R"): 55})
+
+
 def test_a_published_count_keeps_no_row_changed_by_a_few_pupils():
     """A late class of 4: the new total stays hidden though a count of 64 is given (the
     caller must then not publish it either: the app says the earlier count)."""
