@@ -15,7 +15,7 @@ every such sum of hidden rows is 0 or holds at least K pupils.
 The other way round, the sums of shown rows are counts the results must not contradict:
 a school type's shown rows minus the other schools' ``n`` gave a small school's pupils.
 The sums the shown rows publish are passed to disclosure control when the results are
-computed (:func:`survey_app.services.results.published_counts`), so that it hides no
+computed (:func:`survey_app.services.results_counts.published_counts`), so that it hides no
 figure they give back.
 """
 
@@ -62,7 +62,7 @@ def marked_tables(stored: dict[str, list[response_table.Row]],
 
     What the shown rows add up to is published by the reports: disclosure control
     must not hide a figure that such a sum gives back
-    (:func:`survey_app.services.results.published_counts`).
+    (:func:`survey_app.services.results_counts.published_counts`).
     """
     tables = _rows_of(stored)
     _hide_in_wave(tables, threshold)

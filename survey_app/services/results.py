@@ -168,9 +168,9 @@ def compute_results(session: Session, wave: Wave, questionnaire: Questionnaire, 
         released, min_group_size)
     if kept:
         notes["response_table_kept"] = True
+    schools = schools_of_rows(session, wave.id, scored)
     counts = published_counts(len(frame) if shown == len(frame) else None,
-                              None if kept else notes["response_table"], min_group_size,
-                              schools_of_rows(session, wave.id, scored))
+                              None if kept else notes["response_table"], min_group_size, schools)
     weighting = "enrolment" if weighted else "none"
     # Schools (for their coordinators) and a region wave's municipality and region totals,
     # all protected together with the districts: they are released together.
@@ -179,6 +179,7 @@ def compute_results(session: Session, wave: Wave, questionnaire: Questionnaire, 
     pupils = wave_pupils(scored, homes, [m.id for m in municipalities])
     pupils = pd.concat([pupils, scored[[*means, *shares]]], axis=1)
     previous, withdrawn = _previous(earlier, pupils)
+    # all schools: a withdrawn pupil's class may be gone from the wave
     types = dict(session.execute(select(School.id, School.school_type)).all())
     pupils = with_school_types(pupils, types)
     if withdrawn is not None:

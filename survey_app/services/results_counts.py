@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from survey_app.models import School, SchoolClass
 from survey_app.reports.responses import marked_tables
+from survey_app.services.results_tables import school_type_label
 
 
 def published_counts(headline: int | None, tables: dict[str, list] | None,
@@ -48,7 +49,7 @@ def published_counts(headline: int | None, tables: dict[str, list] | None,
         for row in rows:
             by_type.setdefault(row.school_type or "", []).append(row)
         for school_type, total in _known_sums(by_type, totals.get(municipality)).items():
-            counts[("school_type", f"{school_type}@{municipality}")] = total
+            counts[("school_type", school_type_label(school_type, municipality))] = total
     counts.update({("school_mun", m): total for m, total in totals.items()})
     counts.update(_known_schools(marked, schools or {}, counts))
     return counts
@@ -71,7 +72,7 @@ def _known_schools(marked: dict, schools: dict[int, tuple],
         if rows and all(row in shown and sharing[row] == 1 for row in rows):
             known[school_id] = answered
     for (municipality, school_type), members in of_type.items():
-        total = counts.get(("school_type", f"{school_type}@{municipality}"))
+        total = counts.get(("school_type", school_type_label(school_type, municipality)))
         unknown = [s for s in members if s not in known]
         if total is not None and len(unknown) == 1:
             known[unknown[0]] = schools[unknown[0]][3]

@@ -98,15 +98,20 @@ def wave_pupils(scored: pd.DataFrame, homes: dict, municipality_ids: Sequence[in
                          "school_mun": school_mun.to_numpy()}, index=scored.index)
 
 
-def with_school_types(pupils: pd.DataFrame, types: dict[int, str | None]) -> pd.DataFrame:
-    """``pupils`` with ``school_type``: their school's type within its municipality.
+def school_type_label(school_type: str | None, municipality) -> str:
+    """The group of a municipality's schools of one type (``realschule@3``), whose pupils
+    its Table 1 rows of that type add up to
+    (:func:`survey_app.services.results_counts.published_counts`)."""
+    return f"{school_type or ''}@{municipality}"
 
-    ``types``: school id to school type. The label (``realschule@3``) is the group
-    whose pupils a municipality's Table 1 rows of that type add up to
-    (:func:`survey_app.services.results.published_counts`).
+
+def with_school_types(pupils: pd.DataFrame, types: dict[int, str | None]) -> pd.DataFrame:
+    """``pupils`` with ``school_type``: their school's :func:`school_type_label`.
+
+    ``types``: school id to school type.
     """
     out = pupils.copy()
-    out["school_type"] = [f"{types.get(int(school)) or ''}@{municipality}"
+    out["school_type"] = [school_type_label(types.get(int(school)), municipality)
                           for school, municipality in zip(out["school"], out["school_mun"])]
     return out
 
@@ -127,7 +132,7 @@ def protect(tables: Sequence[WaveTable], pupils: pd.DataFrame, questionnaire: Qu
     :class:`analysis.disclosure.Release` of this wave in the joint labels
     (:func:`joint_table`), ``withdrawn`` the pupils they counted who are gone,
     ``published_counts`` the pupil counts published beside the tables (joint
-    labels; :func:`survey_app.services.results.published_counts`).
+    labels; :func:`survey_app.services.results_counts.published_counts`).
     Returns each table with ``suppressed``, ``suppression_reason``,
     ``low_precision``, p-values adjusted across its published groups, and the
     small-area columns for districts (fitted to published districts only).
